@@ -1,0 +1,39 @@
+# Every target sets up what it needs: `make test` on a fresh clone creates .venv first.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv generate check-generated lint typecheck spec pytest test
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --editable '.[dev]'
+	@touch $@
+
+venv: $(STAMP) ## Create .venv and install the project with its pinned dev tools
+
+generate: $(STAMP) ## Rewrite generated/ from openapi.yaml (never edit generated/ by hand)
+	$(BIN)/python tools/codegen.py generate
+
+check-generated: $(STAMP) ## Fail if generated/ differs from what openapi.yaml produces
+	$(BIN)/python tools/codegen.py check
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP) ## mypy --strict on the handwritten package
+	$(BIN)/mypy wrapper/
+
+spec: $(STAMP) ## Validate openapi.yaml
+	$(BIN)/openapi-spec-validator openapi.yaml
+
+pytest: $(STAMP) ## Run the test suite
+	$(BIN)/pytest
+
+test: lint typecheck spec check-generated pytest ## Every check: lint, types, spec, drift, tests

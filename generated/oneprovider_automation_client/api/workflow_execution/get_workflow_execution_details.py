@@ -1,0 +1,205 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_response import ErrorResponse
+from ...models.workflow_execution_details import WorkflowExecutionDetails
+from ...types import Response
+
+
+def _get_kwargs(
+    wid: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/automation/execution/workflows/{wid}".format(
+            wid=quote(str(wid), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorResponse | WorkflowExecutionDetails | None:
+    if response.status_code == 200:
+        response_200 = WorkflowExecutionDetails.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorResponse.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 500:
+        response_500 = ErrorResponse.from_dict(response.json())
+
+        return response_500
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | WorkflowExecutionDetails]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    wid: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorResponse | WorkflowExecutionDetails]:
+    """Get workflow execution details
+
+     Returns the whole state of one execution: its status, timestamps and every run
+    of every lane.
+
+    Requires the `space_view_atm_workflow_executions` privilege and membership of
+    the automation inventory that holds the execution's schema.
+
+    Args:
+        wid (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | WorkflowExecutionDetails]
+    """
+
+    kwargs = _get_kwargs(
+        wid=wid,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    wid: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorResponse | WorkflowExecutionDetails | None:
+    """Get workflow execution details
+
+     Returns the whole state of one execution: its status, timestamps and every run
+    of every lane.
+
+    Requires the `space_view_atm_workflow_executions` privilege and membership of
+    the automation inventory that holds the execution's schema.
+
+    Args:
+        wid (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | WorkflowExecutionDetails
+    """
+
+    return sync_detailed(
+        wid=wid,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    wid: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> Response[ErrorResponse | WorkflowExecutionDetails]:
+    """Get workflow execution details
+
+     Returns the whole state of one execution: its status, timestamps and every run
+    of every lane.
+
+    Requires the `space_view_atm_workflow_executions` privilege and membership of
+    the automation inventory that holds the execution's schema.
+
+    Args:
+        wid (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | WorkflowExecutionDetails]
+    """
+
+    kwargs = _get_kwargs(
+        wid=wid,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    wid: str,
+    *,
+    client: AuthenticatedClient | Client,
+) -> ErrorResponse | WorkflowExecutionDetails | None:
+    """Get workflow execution details
+
+     Returns the whole state of one execution: its status, timestamps and every run
+    of every lane.
+
+    Requires the `space_view_atm_workflow_executions` privilege and membership of
+    the automation inventory that holds the execution's schema.
+
+    Args:
+        wid (str):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | WorkflowExecutionDetails
+    """
+
+    return (
+        await asyncio_detailed(
+            wid=wid,
+            client=client,
+        )
+    ).parsed

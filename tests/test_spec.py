@@ -1,0 +1,258 @@
+"""openapi.yaml: valid, complete, and saying what the service really does."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from openapi_schema_validator import OAS31Validator
+from openapi_spec_validator import validate
+
+from .conftest import published
+
+OPERATIONS = {
+    "schedule_workflow_execution": ("post", "/automation/execution/workflows"),
+    "list_workflow_executions": ("get", "/spaces/{sid}/automation/execution/workflows"),
+    "get_workflow_execution_details": ("get", "/automation/execution/workflows/{wid}"),
+    "delete_workflow_execution": ("delete", "/automation/execution/workflows/{wid}"),
+    "pause_workflow_execution": ("post", "/automation/execution/workflows/{wid}/pause"),
+    "resume_workflow_execution": ("post", "/automation/execution/workflows/{wid}/resume"),
+    "cancel_workflow_execution": ("post", "/automation/execution/workflows/{wid}/cancel"),
+    "force_continue_workflow_execution": (
+        "post",
+        "/automation/execution/workflows/{wid}/force_continue",
+    ),
+    "rerun_workflow_execution": ("post", "/automation/execution/workflows/{wid}/rerun"),
+    "retry_workflow_execution": ("post", "/automation/execution/workflows/{wid}/retry"),
+}
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield path, method, operation
+
+
+def deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = spec
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+def schema_validator(spec: dict[str, Any], schema: dict[str, Any]) -> OAS31Validator:
+    """A validator for ``schema`` whose ``#/components/...`` references resolve."""
+    # Unknown keywords are ignored, so the components can ride along at the root,
+    # where the references point.
+    return OAS31Validator({**schema, "components": spec["components"]})
+
+
+def component(spec: dict[str, Any], name: str) -> OAS31Validator:
+    return schema_validator(spec, {"$ref": f"#/components/schemas/{name}"})
+
+
+def test_spec_is_valid_openapi_3_1(spec: dict[str, Any]) -> None:
+    validate(spec)
+    assert spec["openapi"].startswith("3.1.")
+
+
+def test_base_path_and_both_auth_headers(spec: dict[str, Any]) -> None:
+    assert spec["servers"][0]["url"] == "https://{host}/api/v3/oneprovider"
+    schemes = spec["components"]["securitySchemes"]
+    in_header = {s.get("name") for s in schemes.values() if s["type"] == "apiKey"}
+    assert in_header == {"X-Auth-Token"}
+    assert any(s["type"] == "http" and s["scheme"] == "bearer" for s in schemes.values())
+    assert len(spec["security"]) == 2, "either header alone must be enough"
+
+
+def test_the_ten_operations_with_onedatas_ids(spec: dict[str, Any]) -> None:
+    found = {op["operationId"]: (method, path) for path, method, op in operations(spec)}
+    assert found == OPERATIONS
+
+
+@pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
+@pytest.mark.parametrize("status", ["400", "401", "403", "404", "500"])
+def test_every_operation_documents_onedata_errors(
+    spec: dict[str, Any], operation_id: str, status: str
+) -> None:
+    method, path = OPERATIONS[operation_id]
+    response = deref(spec, spec["paths"][path][method]["responses"][status])
+    schema = response["content"]["application/json"]["schema"]
+    assert schema == {"$ref": "#/components/schemas/ErrorResponse"}
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "status"),
+    [
+        ("schedule_workflow_execution", "201"),
+        ("list_workflow_executions", "200"),
+        ("get_workflow_execution_details", "200"),
+        ("delete_workflow_execution", "204"),
+        ("pause_workflow_execution", "204"),
+        ("resume_workflow_execution", "204"),
+        ("cancel_workflow_execution", "204"),
+        ("force_continue_workflow_execution", "204"),
+        ("rerun_workflow_execution", "204"),
+        ("retry_workflow_execution", "204"),
+    ],
+)
+def test_success_status(spec: dict[str, Any], operation_id: str, status: str) -> None:
+    method, path = OPERATIONS[operation_id]
+    successes = [s for s in spec["paths"][path][method]["responses"] if s.startswith("2")]
+    assert successes == [status]
+
+
+def test_schedule_returns_id_and_location(spec: dict[str, Any]) -> None:
+    created = spec["paths"]["/automation/execution/workflows"]["post"]["responses"]["201"]
+    assert "Location" in created["headers"]
+    assert component(spec, "WorkflowExecutionCreated").is_valid(
+        published("schedule-response-example.json")
+    )
+
+
+def test_list_takes_phase_limit_offset_token(spec: dict[str, Any]) -> None:
+    op = spec["paths"]["/spaces/{sid}/automation/execution/workflows"]["get"]
+    query = {p["name"] for p in op["parameters"] if p["in"] == "query"}
+    assert query == {"phase", "limit", "offset", "token"}
+    phases = spec["components"]["schemas"]["WorkflowExecutionPhase"]["enum"]
+    assert phases == ["waiting", "ongoing", "suspended", "ended"]
+    listing = component(spec, "WorkflowExecutionList")
+    assert listing.is_valid({"atmWorkflowExecutions": [], "nextPageToken": None, "isLast": True})
+
+
+def all_examples(spec: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """Every (where, schema, example) pair in the document."""
+
+    def media(where: str, content: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], Any]]:
+        for media_type, body in content.items():
+            schema = body.get("schema", {})
+            if "example" in body:
+                yield f"{where} {media_type}", schema, body["example"]
+            for name, example in body.get("examples", {}).items():
+                yield f"{where} {media_type} {name}", schema, example["value"]
+
+    def schemas(where: str, node: Any) -> Iterator[tuple[str, dict[str, Any], Any]]:
+        if isinstance(node, dict):
+            if "example" in node:
+                yield where, node, node["example"]
+            for i, example in enumerate(node.get("examples", [])):
+                yield f"{where}[{i}]", node, example
+            for key, child in node.items():
+                if key not in ("example", "examples"):
+                    yield from schemas(f"{where}/{key}", child)
+        elif isinstance(node, list):
+            for i, child in enumerate(node):
+                yield from schemas(f"{where}/{i}", child)
+
+    yield from schemas("#/components/schemas", spec["components"]["schemas"])
+    for name, response in spec["components"]["responses"].items():
+        yield from media(f"response {name}", response.get("content", {}))
+    for name, body in spec["components"]["requestBodies"].items():
+        yield from media(f"request body {name}", body["content"])
+    for path, method, op in operations(spec):
+        if "content" in op.get("requestBody", {}):
+            yield from media(f"{method} {path} request", op["requestBody"]["content"])
+        for status, response in op["responses"].items():
+            yield from media(f"{method} {path} {status}", response.get("content", {}))
+
+
+def test_every_example_validates_against_its_schema(spec: dict[str, Any]) -> None:
+    examples = list(all_examples(spec))
+    assert len(examples) >= 10
+    for where, schema, example in examples:
+        errors = [e.message for e in schema_validator(spec, schema).iter_errors(example)]
+        assert not errors, f"example at {where}: {errors}"
+
+
+def test_schemas_carry_every_documented_field(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    details_doc = published("details-response-example.json")
+    run_doc = details_doc["lanes"][0]["runs"][0]
+    assert set(schemas["WorkflowExecutionDetails"]["properties"]) == set(details_doc)
+    assert set(schemas["WorkflowExecutionDetails"]["required"]) == set(details_doc)
+    assert set(schemas["LaneRun"]["properties"]) == set(run_doc)
+    assert set(schemas["LaneRun"]["required"]) == set(run_doc)
+    assert set(schemas["Lane"]["properties"]) == {"schemaId", "runs"}
+    assert set(schemas["ParallelBox"]["properties"]) == {"schemaId", "taskRegistry"}
+    ctx_doc = published("error-example.json")["error"]["ctx"]
+    assert set(schemas["ErrorContext"]["properties"]) == set(ctx_doc)
+    assert set(schemas["WorkflowExecutionScheduleRequest"]["properties"]) == set(
+        published("schedule-request-example.json")
+    )
+
+
+def test_enums_match_the_service(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    assert set(schemas["WorkflowExecutionStatus"]["enum"]) == {
+        "scheduled", "resuming", "active", "stopping", "paused",
+        "interrupted", "finished", "failed", "cancelled", "crashed",
+    }  # fmt: skip
+    assert set(schemas["LaneRunStatus"]["enum"]) == {
+        "scheduled", "preparing", "enqueued", "resuming", "active", "stopping",
+        "paused", "interrupted", "finished", "failed", "cancelled", "crashed",
+    }  # fmt: skip
+    assert schemas["LaneRunType"]["enum"] == ["regular", "rerun", "retry"]
+    assert schemas["OnedataService"]["enum"] == ["ozw", "opw", "ozp", "opp"]
+    assert schemas["LogLevel"]["enum"] == [
+        "debug", "info", "notice", "warning", "error", "critical", "alert", "emergency",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("schema", "field", "known", "unknown"),
+    [
+        ("WorkflowExecutionDetails", "status", "WorkflowExecutionStatus", "somethingNew"),
+        ("LaneRun", "status", "LaneRunStatus", "somethingNew"),
+        ("LaneRun", "runType", "LaneRunType", "replay"),
+        ("ErrorContext", "service", "OnedataService", "onf"),
+    ],
+)
+def test_response_enums_are_open(
+    spec: dict[str, Any], schema: str, field: str, known: str, unknown: str
+) -> None:
+    prop = spec["components"]["schemas"][schema]["properties"][field]
+    assert prop["anyOf"][0] == {"$ref": f"#/components/schemas/{known}"}
+    validator = schema_validator(spec, prop)
+    assert validator.is_valid(unknown)
+    assert not validator.is_valid(7)
+
+
+def test_corrections_to_the_published_reference(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    revision = schemas["WorkflowExecutionScheduleRequest"]["properties"][
+        "atmWorkflowSchemaRevisionNumber"
+    ]
+    assert (revision["type"], revision["minimum"]) == ("integer", 1)
+    run = schemas["LaneRun"]["properties"]
+    for nullable in ("runNumber", "originRunNumber", "iteratedStoreId", "exceptionStoreId"):
+        assert "null" in run[nullable]["type"], nullable
+    assert run["parallelBoxes"]["type"] == "array"
+    assert "ctx" not in schemas["OnedataError"]["required"]
+    selector = schemas["LaneRunSelector"]["properties"]
+    assert selector["laneIndex"]["minimum"] == 1
+    assert "runNumber" in selector["laneRunNumber"]["description"]
+    assert "1-based" in selector["laneIndex"]["description"]
+
+
+def test_the_published_error_example_and_the_shape_without_ctx_both_validate(
+    spec: dict[str, Any],
+) -> None:
+    error = component(spec, "ErrorResponse")
+    with_ctx = published("error-example.json")
+    assert error.is_valid(with_ctx)
+    del with_ctx["error"]["ctx"]
+    assert error.is_valid(with_ctx)
+    assert not error.is_valid({"error": "Not found", "error_description": "obsolete shape"})
+
+
+def test_published_requests_validate(spec: dict[str, Any]) -> None:
+    assert component(spec, "WorkflowExecutionScheduleRequest").is_valid(
+        published("schedule-request-example.json")
+    )
+    assert component(spec, "LaneRunSelector").is_valid(published("rerun-request-example.json"))
+    assert not component(spec, "LaneRunSelector").is_valid({"laneIndex": 0, "laneRunNumber": 1})
