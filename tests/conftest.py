@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from onedata_workflows.testing import FakeOneprovider
+
+from .contract import ContractChecker
+from .raw_api import RawApi
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = Path(__file__).resolve().parent / "data" / "published"
@@ -24,3 +29,22 @@ def spec() -> dict[str, Any]:
 def published(name: str) -> Any:
     """One of the examples printed in Onedata's published reference, as JSON."""
     return json.loads((PUBLISHED / name).read_text())
+
+
+@pytest.fixture
+def contract() -> ContractChecker:
+    return ContractChecker()
+
+
+@pytest.fixture
+def fake(contract: ContractChecker) -> Iterator[FakeOneprovider]:
+    """A simulated provider whose every exchange is checked against openapi.yaml."""
+    provider = FakeOneprovider(on_exchange=contract)
+    yield provider
+    assert not contract.problems, "\n".join(contract.problems)
+
+
+@pytest.fixture
+def api(fake: FakeOneprovider) -> Iterator[RawApi]:
+    with RawApi(fake) as raw:
+        yield raw

@@ -1,0 +1,518 @@
+"""The workflow-execution state machine of Oneprovider, driven by simulated time.
+
+Every automatic step (a lane run starting to prepare, finishing, an execution
+finalizing after ``stopping``) is an event on one queue, processed in time order by
+:meth:`Engine.advance_to`. State therefore depends only on the simulated time, never
+on how often someone looks, and timestamps carry the instant each step happened.
+User requests (pause, rerun, ...) change state synchronously, as the service does.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+from collections.abc import Callable, Iterator
+from enum import IntEnum
+from typing import Any
+
+import attrs
+
+from . import _errors as errors
+from ._scenario import LaneSpec, Outcome, Timing
+
+WAITING = frozenset({"scheduled", "resuming"})
+ONGOING = frozenset({"active", "stopping"})
+SUSPENDED = frozenset({"paused", "interrupted"})
+ENDED = frozenset({"finished", "failed", "cancelled", "crashed"})
+REPEATABLE = frozenset({"finished", "failed", "cancelled"})
+PHASES = {"waiting": WAITING, "ongoing": ONGOING, "suspended": SUSPENDED, "ended": ENDED}
+
+
+def phase_of(status: str) -> str:
+    return next(name for name, statuses in PHASES.items() if status in statuses)
+
+
+class StopReason(IntEnum):
+    """Why a lane run is stopping; a stronger (higher) reason overrides a weaker one."""
+
+    OP_WORKER_STOPPING = 0
+    PAUSE = 1
+    INTERRUPT = 2
+    FAILURE = 3
+    CANCEL = 4
+    CRASH = 5
+
+
+FINAL_STATUS = {
+    StopReason.OP_WORKER_STOPPING: "paused",
+    StopReason.PAUSE: "paused",
+    StopReason.INTERRUPT: "interrupted",
+    StopReason.FAILURE: "failed",
+    StopReason.CANCEL: "cancelled",
+    StopReason.CRASH: "crashed",
+}
+
+
+@attrs.define(eq=False)
+class LaneRun:
+    run_number: int | None
+    origin_run_number: int | None
+    run_type: str
+    status: str
+    iterated_store_id: str | None = None
+    exception_store_id: str | None = None
+    parallel_boxes: list[dict[str, Any]] = attrs.field(factory=list)
+    stopping_reason: StopReason | None = None
+    # What the simulation needs and the API does not show.
+    items: int = 0
+    outcome: Outcome = Outcome.FINISH
+    work_left: float = 0.0
+    """Active seconds until the outcome happens."""
+    tail: float = 0.0
+    """Active seconds after an interruption, once resumed."""
+    work_due: float | None = None
+    was_active: bool = False
+
+
+@attrs.define(eq=False)
+class Lane:
+    spec: LaneSpec
+    schema_id: str
+    store_id: str
+    box_schema_ids: list[str]
+    task_schema_ids: list[list[str]]
+    runs: list[LaneRun] = attrs.field(factory=list)
+    retries_left: int = 0
+    attempts: int = 0
+
+
+@attrs.define(eq=False)
+class Execution:
+    id: str
+    seq: int
+    schema_snapshot_id: str
+    name: str
+    inventory_id: str
+    space_id: str
+    user_id: str
+    lanes: list[Lane]
+    lambda_registry: dict[str, str]
+    store_registry: dict[str, str]
+    audit_log_store_id: str
+    callback: str | None
+    log_level: str
+    status: str = "scheduled"
+    schedule_time: int = 0
+    start_time: int = 0
+    suspend_time: int = 0
+    finish_time: int = 0
+    current_lane: int = 0
+    current_run_num: int = 1
+    incarnation: int = 1
+    epoch: int = 0
+    """Bumped to drop the events that a stop, resume or repeat made stale."""
+
+    @property
+    def current_run(self) -> LaneRun:
+        return self.lanes[self.current_lane].runs[0]
+
+    def phase_time(self, phase: str) -> int:
+        return {
+            "waiting": self.schedule_time,
+            "ongoing": self.start_time,
+            "suspended": self.suspend_time,
+            "ended": self.finish_time,
+        }[phase]
+
+
+@attrs.frozen
+class Notification:
+    """A completion callback due to be sent."""
+
+    url: str
+    payload: dict[str, str]
+
+
+class Ids:
+    """Onedata-looking ids (32 hex digits, ``ch``, 4 hex digits), reproducible from a seed."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self._rng = rng
+
+    def __call__(self) -> str:
+        return f"{self._rng.getrandbits(128):032x}ch{self._rng.getrandbits(16):04x}"
+
+
+class Engine:
+    """All executions of one simulated provider, and the queue of their next steps."""
+
+    def __init__(self, timing: Timing, ids: Ids, now: float) -> None:
+        self.timing = timing
+        self.ids = ids
+        self.executions: dict[str, Execution] = {}
+        self.notifications: list[Notification] = []
+        self._now = now
+        self._queue: list[tuple[float, int, str, int, Callable[[], None]]] = []
+        self._seq = itertools.count()
+
+    # -- time -----------------------------------------------------------------
+
+    @property
+    def now(self) -> int:
+        """The current simulated time in whole seconds, as timestamps carry it."""
+        return int(self._now)
+
+    def advance_to(self, now: float) -> None:
+        """Run every step due up to ``now``, each at its own instant."""
+        while self._queue and self._queue[0][0] <= now:
+            at, _, wid, epoch, step = heapq.heappop(self._queue)
+            ex = self.executions.get(wid)
+            if ex is None or ex.epoch != epoch:
+                continue
+            self._now = max(self._now, at)
+            step()
+        self._now = max(self._now, now)
+
+    def _after(self, ex: Execution, delay: float, step: Callable[[], None]) -> None:
+        heapq.heappush(self._queue, (self._now + delay, next(self._seq), ex.id, ex.epoch, step))
+
+    # -- creating -------------------------------------------------------------
+
+    def schedule(
+        self,
+        *,
+        space_id: str,
+        user_id: str,
+        name: str,
+        inventory_id: str,
+        lanes: list[Lane],
+        store_registry: dict[str, str],
+        lambda_registry: dict[str, str],
+        callback: str | None,
+        log_level: str,
+    ) -> Execution:
+        ex = Execution(
+            id=self.ids(),
+            seq=next(self._seq),
+            schema_snapshot_id=self.ids(),
+            name=name,
+            inventory_id=inventory_id,
+            space_id=space_id,
+            user_id=user_id,
+            lanes=lanes,
+            lambda_registry=lambda_registry,
+            store_registry=store_registry,
+            audit_log_store_id=self.ids(),
+            callback=callback,
+            log_level=log_level,
+            schedule_time=self.now,
+        )
+        self.executions[ex.id] = ex
+        self._start_regular_run(ex, 0)
+        return ex
+
+    def _start_regular_run(self, ex: Execution, lane_index: int) -> None:
+        """Make a new regular run of a lane current, with the current run number."""
+        lane = ex.lanes[lane_index]
+        run = LaneRun(ex.current_run_num, None, "regular", "scheduled", items=lane.spec.items)
+        lane.runs.insert(0, run)
+        lane.retries_left = lane.spec.max_retries
+        ex.current_lane = lane_index
+        self._make_current(lane, run)
+        self._after(ex, self.timing.prepare, lambda: self._start_preparing(ex, run))
+
+    @staticmethod
+    def _make_current(lane: Lane, run: LaneRun) -> None:
+        """The run is about to execute: fix what it will do and for how long."""
+        run.outcome = lane.spec.outcome_of(lane.attempts)
+        lane.attempts += 1
+        work = lane.spec.duration * run.items / lane.spec.items
+        if run.outcome in (Outcome.FINISH, Outcome.FAIL_ITEMS):
+            run.work_left, run.tail = work, 0.0
+        else:  # it goes wrong halfway
+            run.work_left, run.tail = work / 2, work - work / 2
+
+    # -- automatic steps ------------------------------------------------------
+
+    def _start_preparing(self, ex: Execution, run: LaneRun) -> None:
+        run.status = "preparing"
+        self._workflow_running(ex)
+        self._after(ex, self.timing.prepare, lambda: self._prepared(ex, run))
+
+    def _workflow_running(self, ex: Execution) -> None:
+        if ex.status in WAITING:
+            ex.status = "active"
+            ex.start_time = self.now
+
+    def _prepared(self, ex: Execution, run: LaneRun) -> None:
+        lane = next(lane for lane in ex.lanes if run in lane.runs)
+        run.status = "enqueued"
+        if run.iterated_store_id is None:
+            run.iterated_store_id = lane.store_id
+        run.exception_store_id = self.ids()
+        run.parallel_boxes = [
+            {"schemaId": box, "taskRegistry": {task: self.ids() for task in tasks}}
+            for box, tasks in zip(lane.box_schema_ids, lane.task_schema_ids, strict=True)
+        ]
+        if run is ex.current_run and run.run_number is not None:
+            self._after(ex, self.timing.prepare, lambda: self._activate(ex, run))
+
+    def _activate(self, ex: Execution, run: LaneRun) -> None:
+        run.status = "active"
+        run.was_active = True
+        self._run_work(ex, run)
+
+    def _run_work(self, ex: Execution, run: LaneRun) -> None:
+        run.work_due = self._now + run.work_left
+        self._after(ex, run.work_left, lambda: self._work_done(ex, run))
+        self._prepare_next_lane_in_advance(ex)
+
+    def _prepare_next_lane_in_advance(self, ex: Execution) -> None:
+        following = ex.current_lane + 1
+        if following >= len(ex.lanes):
+            return
+        lane = ex.lanes[following]
+        if any(r.run_number is None for r in lane.runs):
+            return
+        run = LaneRun(None, None, "regular", "preparing", items=lane.spec.items)
+        lane.runs.insert(0, run)
+        self._after(ex, self.timing.prepare, lambda: self._prepared(ex, run))
+
+    def _work_done(self, ex: Execution, run: LaneRun) -> None:
+        run.work_due = None
+        run.work_left = 0.0
+        if run.outcome is Outcome.FINISH:
+            run.status = "finished"
+            self._lane_run_ended(ex, run)
+        elif run.outcome is Outcome.FAIL_ITEMS:
+            run.status = "failed"
+            self._lane_run_ended(ex, run)
+        elif run.outcome is Outcome.FAIL:
+            self.begin_stop(ex, StopReason.FAILURE)
+        elif run.outcome is Outcome.CRASH:
+            self.begin_stop(ex, StopReason.CRASH)
+        else:  # interrupted halfway; once resumed it completes
+            self.begin_stop(ex, StopReason.INTERRUPT)
+            run.outcome, run.work_left = Outcome.FINISH, run.tail
+
+    def _lane_run_ended(self, ex: Execution, run: LaneRun) -> None:
+        lane = ex.lanes[ex.current_lane]
+        if run.status == "failed" and lane.retries_left > 0:
+            lane.retries_left -= 1
+            self._repeat(ex, ex.current_lane, run, "retry")
+            return
+        if run.status == "finished" and ex.current_lane + 1 < len(ex.lanes):
+            following = ex.current_lane + 1
+            lane = ex.lanes[following]
+            prepared = next((r for r in lane.runs if r.run_number is None), None)
+            if prepared is None:
+                self._start_regular_run(ex, following)
+                return
+            ex.current_lane = following
+            lane.retries_left = lane.spec.max_retries
+            prepared.run_number = ex.current_run_num
+            self._make_current(lane, prepared)
+            if prepared.status == "enqueued":
+                self._after(ex, self.timing.prepare, lambda: self._activate(ex, prepared))
+            return
+        ex.status = "stopping"
+        self._after(ex, self.timing.stop, lambda: self._finalize(ex))
+
+    def begin_stop(self, ex: Execution, reason: StopReason) -> None:
+        """Start stopping the current lane run; the execution finalizes a little later."""
+        run = ex.current_run
+        if run.status == "active" and run.work_due is not None:
+            run.work_left = max(0.0, run.work_due - self._now)
+            run.work_due = None
+        run.status = "stopping"
+        run.stopping_reason = reason
+        ex.status = "stopping"
+        ex.epoch += 1
+        self._after(ex, self.timing.stop, lambda: self._finalize(ex))
+
+    def _finalize(self, ex: Execution) -> None:
+        for lane in ex.lanes:
+            lane.runs = [r for r in lane.runs if r.run_number is not None]
+        run = ex.current_run
+        if run.stopping_reason is not None and run.status == "stopping":
+            run.status = FINAL_STATUS[run.stopping_reason]
+        ex.status = run.status
+        if ex.status in SUSPENDED:
+            ex.suspend_time = self.now
+        else:
+            ex.finish_time = self.now
+        ex.epoch += 1
+        self._notify(ex)
+
+    def _notify(self, ex: Execution) -> None:
+        if ex.callback:
+            self.notifications.append(
+                Notification(ex.callback, {"atmWorkflowExecutionId": ex.id, "status": ex.status})
+            )
+
+    # -- requests -------------------------------------------------------------
+
+    def pause(self, ex: Execution) -> None:
+        self._stop_request(ex, StopReason.PAUSE)
+
+    def cancel(self, ex: Execution) -> None:
+        if ex.status in SUSPENDED:
+            # The whole stop happens within the request.
+            run = ex.current_run
+            run.status, run.stopping_reason = "cancelled", StopReason.CANCEL
+            ex.status = "cancelled"
+            ex.start_time = ex.finish_time = self.now
+            ex.epoch += 1
+            self._notify(ex)
+            return
+        self._stop_request(ex, StopReason.CANCEL)
+
+    def _stop_request(self, ex: Execution, reason: StopReason) -> None:
+        if ex.status in WAITING or ex.status == "active":
+            self.begin_stop(ex, reason)
+        elif ex.status == "stopping":
+            run = ex.current_run
+            if run.stopping_reason is None:  # the last lane run has already ended
+                raise errors.invalid_status_transition(run.status, "stopping")
+            if reason > run.stopping_reason:
+                run.stopping_reason = reason
+            # A weaker or equal reason is ignored; the request still succeeds.
+        elif ex.status in SUSPENDED:
+            raise errors.invalid_status_transition(ex.status, "stopping")
+        else:
+            raise errors.execution_ended()
+
+    def resume(self, ex: Execution) -> None:
+        if ex.status not in SUSPENDED:
+            raise errors.execution_not_resumable()
+        self._new_incarnation(ex, "resuming")
+        run = ex.current_run
+        run.status, run.stopping_reason = "resuming", None
+        self._after(ex, self.timing.prepare, lambda: self._resumed(ex, run))
+
+    def _resumed(self, ex: Execution, run: LaneRun) -> None:
+        if not run.parallel_boxes:
+            self._start_preparing(ex, run)
+            return
+        self._workflow_running(ex)
+        if run.was_active:
+            run.status = "active"
+            self._run_work(ex, run)
+        else:
+            run.status = "enqueued"
+            self._after(ex, self.timing.prepare, lambda: self._activate(ex, run))
+
+    def force_continue(self, ex: Execution) -> None:
+        if ex.status != "failed" or ex.current_lane + 1 >= len(ex.lanes):
+            raise errors.execution_not_resumable()
+        self._new_incarnation(ex, "resuming")
+        self._start_regular_run(ex, ex.current_lane + 1)
+
+    def repeat(self, ex: Execution, lane_index: int, run_number: int, kind: str) -> None:
+        """Rerun or retry lane ``lane_index`` (1-based) from its run ``run_number``."""
+        if ex.status not in ENDED:
+            raise errors.execution_not_ended()
+        if lane_index > len(ex.lanes):
+            raise errors.not_found()
+        lane = ex.lanes[lane_index - 1]
+        origin = next((r for r in lane.runs if r.run_number == run_number), None)
+        if origin is None:
+            raise errors.not_found()
+        flags = self.flags(ex, origin)
+        if kind == "rerun" and not flags["isRerunable"]:
+            raise errors.rerun_failed()
+        if kind == "retry" and not flags["isRetriable"]:
+            raise errors.retry_failed()
+        # Only the lane that was current loses its automatic retries.
+        ex.lanes[ex.current_lane].retries_left = 0
+        self._new_incarnation(ex, "scheduled")
+        self._repeat(ex, lane_index - 1, origin, kind)
+
+    def _repeat(self, ex: Execution, lane_index: int, origin: LaneRun, kind: str) -> None:
+        lane = ex.lanes[lane_index]
+        ex.current_run_num += 1
+        retry = kind == "retry"
+        run = LaneRun(
+            ex.current_run_num,
+            origin.run_number,
+            kind,
+            "scheduled",
+            iterated_store_id=origin.exception_store_id if retry else origin.iterated_store_id,
+            items=max(1, min(lane.spec.failing_items, origin.items)) if retry else origin.items,
+        )
+        lane.runs.insert(0, run)
+        ex.current_lane = lane_index
+        self._make_current(lane, run)
+        self._after(ex, self.timing.prepare, lambda: self._start_preparing(ex, run))
+
+    def _new_incarnation(self, ex: Execution, status: str) -> None:
+        ex.status = status
+        ex.incarnation += 1
+        ex.schedule_time = self.now
+        ex.epoch += 1
+
+    def delete(self, ex: Execution) -> None:
+        if ex.status not in SUSPENDED | ENDED:
+            raise errors.execution_not_stopped()
+        del self.executions[ex.id]
+
+    # -- reading --------------------------------------------------------------
+
+    @staticmethod
+    def flags(ex: Execution, run: LaneRun) -> dict[str, bool]:
+        """``isRerunable``/``isRetriable``: exactly what rerun and retry would accept now."""
+        repeatable = ex.status in REPEATABLE
+        return {
+            "isRetriable": repeatable and run.status == "failed" and run.stopping_reason is None,
+            "isRerunable": repeatable and run.status in REPEATABLE,
+        }
+
+    def details(self, ex: Execution) -> dict[str, Any]:
+        return {
+            "atmWorkflowExecutionId": ex.id,
+            "atmWorkflowSchemaSnapshotId": ex.schema_snapshot_id,
+            "name": ex.name,
+            "atmInventoryId": ex.inventory_id,
+            "spaceId": ex.space_id,
+            "userId": ex.user_id,
+            "status": ex.status,
+            "scheduleTime": ex.schedule_time,
+            "startTime": ex.start_time,
+            "suspendTime": ex.suspend_time,
+            "finishTime": ex.finish_time,
+            "lambdaSnapshotRegistry": dict(ex.lambda_registry),
+            "storeRegistry": dict(ex.store_registry),
+            "systemAuditLogStoreId": ex.audit_log_store_id,
+            "lanes": [
+                {
+                    "schemaId": lane.schema_id,
+                    "runs": [
+                        {
+                            "runNumber": run.run_number,
+                            "originRunNumber": run.origin_run_number,
+                            "runType": run.run_type,
+                            "status": run.status,
+                            "iteratedStoreId": run.iterated_store_id,
+                            "exceptionStoreId": run.exception_store_id,
+                            "parallelBoxes": [
+                                {"schemaId": b["schemaId"], "taskRegistry": dict(b["taskRegistry"])}
+                                for b in run.parallel_boxes
+                            ],
+                            **self.flags(ex, run),
+                        }
+                        for run in lane.runs
+                    ],
+                }
+                for lane in ex.lanes
+            ],
+        }
+
+    def in_phase(self, space_id: str, phase: str) -> Iterator[Execution]:
+        """The space's executions in ``phase``, newest first by that phase's timestamp."""
+        statuses = PHASES[phase]
+        found = [
+            e for e in self.executions.values() if e.space_id == space_id and e.status in statuses
+        ]
+        found.sort(key=lambda e: (e.phase_time(phase), e.seq), reverse=True)
+        return iter(found)

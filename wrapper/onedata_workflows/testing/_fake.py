@@ -1,0 +1,345 @@
+"""FakeOneprovider: the simulated provider that tests, benchmarks and the demo talk to."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import random
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+import attrs
+import httpx
+
+from . import _server
+from ._clock import Clock, ScaledClock, VirtualClock
+from ._engine import Engine, Ids, Notification, StopReason
+from ._errors import ServiceError
+from ._faults import Fault, FaultKind, Faults
+from ._scenario import LaneSpec, Timing
+from ._service import (
+    ErrorShape,
+    LocationStyle,
+    Privilege,
+    RawRequest,
+    RawResponse,
+    Service,
+    Space,
+    User,
+    WorkflowSchema,
+)
+from ._transport import Disconnect, FakeTransport
+
+ALL_PRIVILEGES = frozenset(Privilege)
+CALLBACK_ATTEMPTS = 31
+CALLBACK_MAX_DELAY = 7200.0
+
+CallbackSender = Callable[[str, Mapping[str, str]], bool]
+ExchangeHook = Callable[[str | None, RawRequest, RawResponse], None]
+
+
+def post_callback(url: str, payload: Mapping[str, str]) -> bool:
+    """Deliver a completion callback the way the service does; True on a 2xx answer."""
+    try:
+        return httpx.post(url, json=dict(payload), timeout=5.0).is_success
+    except httpx.HTTPError:
+        return False
+
+
+@attrs.frozen
+class CallbackAttempt:
+    """One attempt to deliver a completion callback."""
+
+    url: str
+    payload: Mapping[str, str]
+    at: float
+    attempt: int
+    delivered: bool
+
+
+@attrs.frozen
+class _Delivery:
+    notification: Notification
+    attempt: int
+    first_delay: float
+
+
+class FakeOneprovider:
+    """An in-memory Oneprovider serving the workflow-execution API.
+
+    By default time is virtual and moves only with :meth:`advance`; ``speed=60`` runs
+    it on real time sixty times faster. There is one space, and one user (``token``)
+    with every privilege in it. Register workflow schemas with
+    :meth:`add_workflow_schema`, then use :meth:`transport` (in-process httpx) or
+    :meth:`serve` (real HTTP on 127.0.0.1).
+    """
+
+    def __init__(
+        self,
+        *,
+        speed: float | None = None,
+        clock: Clock | None = None,
+        timing: Timing | None = None,
+        error_shape: ErrorShape = "ctx",
+        location_style: LocationStyle = "documented",
+        domain: str = "oneprovider.test",
+        seed: int = 0,
+        callback_sender: CallbackSender = post_callback,
+        on_exchange: ExchangeHook | None = None,
+    ) -> None:
+        if clock is not None and speed is not None:
+            raise ValueError("pass either clock or speed, not both")
+        self.clock: Clock = clock or (ScaledClock(speed) if speed is not None else VirtualClock())
+        self._rng = random.Random(seed)
+        self._ids = Ids(self._rng)
+        self._lock = threading.RLock()
+        self._engine = Engine(timing or Timing(), self._ids, self.clock.now())
+        self._service = Service(
+            self._engine,
+            provider_id=self._ids(),
+            domain=domain,
+            error_shape=error_shape,
+            location_style=location_style,
+            now_ms=lambda: int(self.clock.now() * 1000),
+        )
+        self._faults = Faults(self._rng)
+        self._callback_sender = callback_sender
+        self._deliveries: list[tuple[float, int, _Delivery]] = []
+        self._delivery_seq = itertools.count()
+        self.on_exchange = on_exchange
+        """Called with (operationId, request, response) for every answer the service gives."""
+        self.callbacks: list[CallbackAttempt] = []
+        """Every completion-callback delivery attempt, in order."""
+        self.space_id = self.add_space()
+        self.token = self.add_user({self.space_id: ALL_PRIVILEGES})
+        self.user_id = self._service.users[self.token].id
+        self.base_url = f"https://{domain}/api/v3/oneprovider"
+        """The base URL to use with :meth:`transport` (nothing listens there)."""
+
+    def __repr__(self) -> str:
+        return f"FakeOneprovider(clock={self.clock!r}, executions={len(self._engine.executions)})"
+
+    # -- the world ------------------------------------------------------------
+
+    @property
+    def provider_id(self) -> str:
+        return self._service.provider_id
+
+    def add_space(self, *, supported: bool = True) -> str:
+        """A new space; ``supported=False`` makes scheduling in it fail as unsupported."""
+        with self._lock:
+            space = Space(self._ids(), supported)
+            self._service.spaces[space.id] = space
+            return space.id
+
+    def add_user(self, privileges: Mapping[str, Iterable[Privilege | str]]) -> str:
+        """A new user with the given privileges per space; returns the user's token."""
+        with self._lock:
+            token = f"fake-token-{self._ids()}"
+            self._service.users[token] = User(
+                self._ids(),
+                {
+                    space: frozenset(Privilege(p) for p in granted)
+                    for space, granted in privileges.items()
+                },
+            )
+            return token
+
+    def user_of(self, token: str) -> str:
+        """The id of the user a token belongs to."""
+        return self._service.users[token].id
+
+    def add_workflow_schema(
+        self,
+        lanes: Sequence[LaneSpec],
+        *,
+        name: str = "simulated workflow",
+        schema_id: str | None = None,
+    ) -> tuple[str, int]:
+        """Register a workflow schema, or a new revision of ``schema_id``.
+
+        Returns the schema id and the revision number to schedule.
+        """
+        lanes = tuple(lanes)
+        with self._lock:
+            if schema_id is None:
+                schema = WorkflowSchema(self._ids(), name, self._ids(), {})
+                self._service.schemas[schema.id] = schema
+            else:
+                schema = self._service.schemas[schema_id]
+            revision = max(schema.revisions, default=0) + 1
+            schema.revisions[revision] = lanes
+            return schema.id, revision
+
+    def schedule_execution(
+        self,
+        schema_id: str,
+        revision: int = 1,
+        *,
+        callback: str | None = None,
+        space_id: str | None = None,
+    ) -> str:
+        """Schedule an execution directly, as the default user, without a request."""
+        with self._lock:
+            self.sync()
+            schema = self._service.schemas[schema_id]
+            ex = self._service.schedule(
+                schema,
+                schema.revisions[revision],
+                space_id or self.space_id,
+                self.user_id,
+                callback,
+                "info",
+            )
+            return ex.id
+
+    def execution(self, wid: str) -> dict[str, Any]:
+        """The details document of an execution, as GET would return it now."""
+        with self._lock:
+            self.sync()
+            return self._engine.details(self._engine.executions[wid])
+
+    def stop_provider(self) -> None:
+        """Shut the provider down gracefully: running executions stop and end ``paused``."""
+        with self._lock:
+            self.sync()
+            for ex in list(self._engine.executions.values()):
+                if ex.status in ("scheduled", "resuming", "active"):
+                    self._engine.begin_stop(ex, StopReason.OP_WORKER_STOPPING)
+
+    # -- time -----------------------------------------------------------------
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def advance(self, seconds: float) -> None:
+        """Move virtual time forward, running every step and callback due meanwhile."""
+        if not isinstance(self.clock, VirtualClock):
+            raise TypeError("advance() needs the virtual clock; this fake runs on real time")
+        self.clock.advance(seconds)
+        self.sync()
+
+    def sync(self) -> None:
+        """Bring the simulation up to the clock's time and deliver the callbacks due."""
+        while True:
+            with self._lock:
+                now = self.clock.now()
+                self._engine.advance_to(now)
+                for notification in self._engine.notifications:
+                    first_delay = self._rng.uniform(0.001, 2.0)
+                    self._queue_delivery(now, _Delivery(notification, 1, first_delay))
+                self._engine.notifications.clear()
+                due = []
+                while self._deliveries and self._deliveries[0][0] <= now:
+                    at, _, delivery = heapq.heappop(self._deliveries)
+                    due.append((at, delivery))
+            if not due:
+                return
+            for at, delivery in due:
+                note = delivery.notification
+                delivered = self._callback_sender(note.url, note.payload)
+                with self._lock:
+                    self.callbacks.append(
+                        CallbackAttempt(note.url, note.payload, at, delivery.attempt, delivered)
+                    )
+                    if not delivered and delivery.attempt < CALLBACK_ATTEMPTS:
+                        delay = min(
+                            CALLBACK_MAX_DELAY, delivery.first_delay * 2 ** (delivery.attempt - 1)
+                        )
+                        retry = attrs.evolve(delivery, attempt=delivery.attempt + 1)
+                        self._queue_delivery(at + delay, retry)
+
+    def _queue_delivery(self, at: float, delivery: _Delivery) -> None:
+        heapq.heappush(self._deliveries, (at, next(self._delivery_seq), delivery))
+
+    # -- faults ---------------------------------------------------------------
+
+    def inject(
+        self,
+        fault: Fault,
+        *,
+        operation: str | None = None,
+        times: int | None = 1,
+        probability: float = 1.0,
+    ) -> None:
+        """Make requests fail: see :class:`Fault`. ``operation`` is an operationId."""
+        with self._lock:
+            self._faults.add(fault, operation=operation, times=times, probability=probability)
+
+    def inject_random(self, faults: Sequence[Fault], *, rate: float) -> None:
+        """Fail about ``rate`` of all requests, with faults drawn from ``faults``."""
+        if not faults:
+            raise ValueError("give at least one fault")
+        for fault in faults:
+            self.inject(fault, times=None, probability=rate / len(faults))
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    @property
+    def injected(self) -> Mapping[str, int]:
+        """How many faults of each kind (by :attr:`Fault.label`) were injected."""
+        with self._lock:
+            return dict(self._faults.injected)
+
+    # -- ways in --------------------------------------------------------------
+
+    def exchange(self, request: RawRequest) -> RawResponse:
+        """Answer one raw request, faults included; raises ``Disconnect`` for a dropped one."""
+        with self._lock:
+            self.sync()
+            operation = self._service.operation_of(request)
+            fault = self._faults.pick(operation)
+        if fault is not None:
+            early = self._before(fault)
+            if early is not None:
+                return early
+        with self._lock:
+            self.sync()
+            operation, response = self._service.handle(request)
+        if self.on_exchange is not None:
+            self.on_exchange(operation, request, response)
+        if fault is not None and fault.kind is FaultKind.RESET:
+            raise Disconnect(refused=False)
+        if fault is not None and fault.kind is FaultKind.TRUNCATE:
+            return attrs.evolve(response, body=response.body[: len(response.body) // 2])
+        return response
+
+    def _before(self, fault: Fault) -> RawResponse | None:
+        """Apply the part of a fault that comes before the request is handled."""
+        if fault.kind is FaultKind.REFUSE:
+            raise Disconnect(refused=True)
+        if fault.kind is FaultKind.RESET and not fault.processed:
+            raise Disconnect(refused=False)
+        if fault.kind is FaultKind.LATENCY:
+            self.clock.sleep(fault.seconds)
+            return None
+        if fault.kind is FaultKind.HTML:
+            page = (
+                f"<html><head><title>{fault.status} Bad Gateway</title></head>"
+                f"<body><h1>{fault.status}</h1><p>The upstream server is unavailable.</p>"
+                "</body></html>"
+            )
+            return RawResponse(fault.status, (("content-type", "text/html"),), page.encode())
+        if fault.kind is FaultKind.STATUS:
+            headers: tuple[tuple[str, str], ...] = ()
+            if fault.retry_after is not None:
+                headers = (("retry-after", f"{fault.retry_after:g}"),)
+            if fault.status == 500:
+                error = self._service.error_response(
+                    ServiceError(500, "internalServerError", "The server has encountered an error.")
+                )
+                return attrs.evolve(error, headers=error.headers + headers)
+            return RawResponse(fault.status, headers)
+        return None
+
+    def transport(self) -> FakeTransport:
+        """An httpx transport (sync and async) that answers from this fake in-process."""
+        return FakeTransport(self)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
+        """Serve over HTTP on loopback while the block runs; yields the API's base URL."""
+        return _server.serve(self, host, port)

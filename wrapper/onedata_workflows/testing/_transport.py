@@ -1,0 +1,56 @@
+"""The simulator as an httpx transport, for sync and async clients in the same process."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import httpx
+
+from ._service import RawRequest
+
+if TYPE_CHECKING:
+    from ._fake import FakeOneprovider
+
+
+class Disconnect(Exception):
+    """The connection ends without an answer (injected). ``refused``: it never arrived."""
+
+    def __init__(self, *, refused: bool) -> None:
+        super().__init__("refused" if refused else "dropped")
+        self.refused = refused
+
+
+class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Hands httpx requests to a :class:`FakeOneprovider` without any network."""
+
+    def __init__(self, fake: FakeOneprovider) -> None:
+        self._fake = fake
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        return self._respond(request)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        return self._respond(request)
+
+    def _respond(self, request: httpx.Request) -> httpx.Response:
+        path, _, query = request.url.raw_path.decode("ascii").partition("?")
+        raw = RawRequest(
+            method=request.method,
+            path=path,
+            query=query,
+            headers={k.lower(): v for k, v in request.headers.items()},
+            body=request.content,
+        )
+        try:
+            answer = self._fake.exchange(raw)
+        except Disconnect as drop:
+            if drop.refused:
+                raise httpx.ConnectError("connection refused (injected)", request=request) from None
+            raise httpx.RemoteProtocolError(
+                "server disconnected without sending a response (injected)", request=request
+            ) from None
+        return httpx.Response(
+            answer.status, headers=list(answer.headers), content=answer.body, request=request
+        )
