@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from onedata_workflows.testing import FakeOneprovider
 
 from .contract import ContractChecker

@@ -17,9 +17,10 @@ from urllib.parse import parse_qsl
 
 import yaml
 from jsonschema import Draft202012Validator
-from onedata_workflows.testing import RawRequest, RawResponse
 from openapi_core import OpenAPI
 from openapi_core.testing import MockRequest, MockResponse
+
+from onedata_workflows.testing import RawRequest, RawResponse
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 

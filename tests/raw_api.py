@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+
 from onedata_workflows.testing import FakeOneprovider
 
 WORKFLOWS = "/automation/execution/workflows"

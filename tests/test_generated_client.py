@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 import pytest
+
 from oneprovider_automation_client.models import (
     ErrorContext,
     ErrorResponse,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from onedata_workflows.testing import FakeOneprovider, LaneSpec, Outcome
 
 from .raw_api import RawApi, error_of, flags, runs
