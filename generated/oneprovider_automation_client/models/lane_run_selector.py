@@ -13,7 +13,8 @@ T = TypeVar("T", bound="LaneRunSelector")
 class LaneRunSelector:
     """Names a lane run to repeat. The published reference does not say that the lane
     index is 1-based nor that the run number is the execution-wide `runNumber`
-    rather than a position in the lane's list of runs.
+    rather than a position in the lane's list of runs. Write both numbers without
+    a fraction: the service refuses `2.0`.
 
         Example:
             {'laneIndex': 2, 'laneRunNumber': 3}

@@ -37,7 +37,8 @@ class WorkflowExecutionScheduleRequest:
         atm_workflow_schema_revision_number (int): Revision of the workflow schema to run. The published reference types
             this
             as a string; the service requires an integer of at least 1 (it also accepts
-            the same number written as a string).
+            the same number written as a string). Write it without a fraction: the
+            service refuses `3.0`.
         store_initial_content_overlay (WorkflowExecutionScheduleRequestStoreInitialContentOverlay | Unset): Initial
             content for the execution's stores, keyed by store schema id. It
             replaces the defaults that the schema declares for those stores.

@@ -107,7 +107,8 @@ def sync_detailed(
         body (LaneRunSelector): Names a lane run to repeat. The published reference does not say
             that the lane
             index is 1-based nor that the run number is the execution-wide `runNumber`
-            rather than a position in the lane's list of runs.
+            rather than a position in the lane's list of runs. Write both numbers without
+            a fraction: the service refuses `2.0`.
              Example: {'laneIndex': 2, 'laneRunNumber': 3}.
 
     Raises:
@@ -155,7 +156,8 @@ def sync(
         body (LaneRunSelector): Names a lane run to repeat. The published reference does not say
             that the lane
             index is 1-based nor that the run number is the execution-wide `runNumber`
-            rather than a position in the lane's list of runs.
+            rather than a position in the lane's list of runs. Write both numbers without
+            a fraction: the service refuses `2.0`.
              Example: {'laneIndex': 2, 'laneRunNumber': 3}.
 
     Raises:
@@ -198,7 +200,8 @@ async def asyncio_detailed(
         body (LaneRunSelector): Names a lane run to repeat. The published reference does not say
             that the lane
             index is 1-based nor that the run number is the execution-wide `runNumber`
-            rather than a position in the lane's list of runs.
+            rather than a position in the lane's list of runs. Write both numbers without
+            a fraction: the service refuses `2.0`.
              Example: {'laneIndex': 2, 'laneRunNumber': 3}.
 
     Raises:
@@ -244,7 +247,8 @@ async def asyncio(
         body (LaneRunSelector): Names a lane run to repeat. The published reference does not say
             that the lane
             index is 1-based nor that the run number is the execution-wide `runNumber`
-            rather than a position in the lane's list of runs.
+            rather than a position in the lane's list of runs. Write both numbers without
+            a fraction: the service refuses `2.0`.
              Example: {'laneIndex': 2, 'laneRunNumber': 3}.
 
     Raises:

@@ -108,7 +108,8 @@ def sync_detailed(
         body (LaneRunSelector): Names a lane run to repeat. The published reference does not say
             that the lane
             index is 1-based nor that the run number is the execution-wide `runNumber`
-            rather than a position in the lane's list of runs.
+            rather than a position in the lane's list of runs. Write both numbers without
+            a fraction: the service refuses `2.0`.
              Example: {'laneIndex': 2, 'laneRunNumber': 3}.
 
     Raises:
@@ -157,7 +158,8 @@ def sync(
         body (LaneRunSelector): Names a lane run to repeat. The published reference does not say
             that the lane
             index is 1-based nor that the run number is the execution-wide `runNumber`
-            rather than a position in the lane's list of runs.
+            rather than a position in the lane's list of runs. Write both numbers without
+            a fraction: the service refuses `2.0`.
              Example: {'laneIndex': 2, 'laneRunNumber': 3}.
 
     Raises:
@@ -201,7 +203,8 @@ async def asyncio_detailed(
         body (LaneRunSelector): Names a lane run to repeat. The published reference does not say
             that the lane
             index is 1-based nor that the run number is the execution-wide `runNumber`
-            rather than a position in the lane's list of runs.
+            rather than a position in the lane's list of runs. Write both numbers without
+            a fraction: the service refuses `2.0`.
              Example: {'laneIndex': 2, 'laneRunNumber': 3}.
 
     Raises:
@@ -248,7 +251,8 @@ async def asyncio(
         body (LaneRunSelector): Names a lane run to repeat. The published reference does not say
             that the lane
             index is 1-based nor that the run number is the execution-wide `runNumber`
-            rather than a position in the lane's list of runs.
+            rather than a position in the lane's list of runs. Write both numbers without
+            a fraction: the service refuses `2.0`.
              Example: {'laneIndex': 2, 'laneRunNumber': 3}.
 
     Raises:
