@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv generate check-generated lint typecheck spec pytest test
+.PHONY: help venv generate check-generated lint typecheck spec pytest test bench
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -37,3 +37,6 @@ pytest: $(STAMP) ## Run the test suite
 	$(BIN)/pytest
 
 test: lint typecheck spec check-generated pytest ## Every check: lint, types, spec, drift, tests
+
+bench: $(STAMP) ## Measure the simulator's HTTP server against a plain http.server baseline
+	$(BIN)/python benchmarks/loopback.py

@@ -182,8 +182,8 @@ class FakeOneprovider:
         space_id: str | None = None,
     ) -> str:
         """Schedule an execution directly, as the default user, without a request."""
+        self.sync()
         with self._lock:
-            self.sync()
             schema = self._service.schemas[schema_id]
             ex = self._service.schedule(
                 schema,
@@ -197,14 +197,14 @@ class FakeOneprovider:
 
     def execution(self, wid: str) -> dict[str, Any]:
         """The details document of an execution, as GET would return it now."""
+        self.sync()
         with self._lock:
-            self.sync()
             return self._engine.details(self._engine.executions[wid])
 
     def stop_provider(self) -> None:
         """Shut the provider down gracefully: running executions stop and end ``paused``."""
+        self.sync()
         with self._lock:
-            self.sync()
             for ex in list(self._engine.executions.values()):
                 if ex.status in ("scheduled", "resuming", "active"):
                     self._engine.begin_stop(ex, StopReason.OP_WORKER_STOPPING)
@@ -222,7 +222,10 @@ class FakeOneprovider:
         self.sync()
 
     def sync(self) -> None:
-        """Bring the simulation up to the clock's time and deliver the callbacks due."""
+        """Bring the simulation up to the clock's time and deliver the callbacks due.
+
+        Callbacks are sent with the lock released, so a slow receiver delays no request.
+        """
         while True:
             with self._lock:
                 now = self.clock.now()
@@ -289,17 +292,18 @@ class FakeOneprovider:
 
     def exchange(self, request: RawRequest) -> RawResponse:
         """Answer one raw request, faults included; raises ``Disconnect`` for a dropped one."""
+        operation = self._service.operation_of(request)
         with self._lock:
-            self.sync()
-            operation = self._service.operation_of(request)
             fault = self._faults.pick(operation)
         if fault is not None:
             early = self._before(fault)
             if early is not None:
                 return early
+        self.sync()
         with self._lock:
-            self.sync()
+            self._engine.advance_to(self.clock.now())
             operation, response = self._service.handle(request)
+        self.sync()  # deliver what the request triggered (cancelling a suspended execution)
         if self.on_exchange is not None:
             self.on_exchange(operation, request, response)
         if fault is not None and fault.kind is FaultKind.RESET:
