@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Prism serves Onedata's upstream API definition as an independent mock (npm, pinned by its lockfile).
+PRISM  := tests/upstream_mock/node_modules/.bin/prism
 
 .DEFAULT_GOAL := help
 .PHONY: help venv generate check-generated lint typecheck spec pytest test bench
@@ -13,6 +15,10 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
+	@touch $@
+
+$(PRISM): tests/upstream_mock/package-lock.json
+	cd tests/upstream_mock && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
 venv: $(STAMP) ## Create .venv and install the project with its pinned dev tools
@@ -33,7 +39,7 @@ typecheck: $(STAMP) ## mypy --strict on the handwritten package
 spec: $(STAMP) ## Validate openapi.yaml
 	$(BIN)/openapi-spec-validator openapi.yaml
 
-pytest: $(STAMP) ## Run the test suite
+pytest: $(STAMP) $(PRISM) ## Run the test suite
 	$(BIN)/pytest
 
 test: lint typecheck spec check-generated pytest ## Every check: lint, types, spec, drift, tests

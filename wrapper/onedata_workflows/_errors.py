@@ -1,0 +1,186 @@
+"""Every error the library raises, so that callers know what to catch.
+
+    OnedataError                  anything this library raises about a call
+    ├── ApiError                  the provider answered with an error status
+    │   ├── BadRequestError       400: invalid request, or an operation the state forbids
+    │   ├── UnauthorizedError     401: no valid token
+    │   ├── ForbiddenError        403: the token's user lacks a privilege
+    │   ├── NotFoundError         404: no such execution (or lane, run, schema)
+    │   └── ServerError           5xx, including non-standard codes such as 520
+    ├── ResponseParseError        a success answer whose body the models cannot read
+    └── TransportError            no answer at all; the httpx error is ``__cause__``
+        ├── ConnectionFailed      the connection failed or was dropped
+        └── RequestTimeout        the provider did not answer in time
+
+Bad arguments raise plain ``ValueError`` before anything is sent.
+Messages never contain the access token.
+"""
+
+from __future__ import annotations
+
+import json
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from oneprovider_automation_client.models import ErrorContext, ErrorDetails, ErrorResponse
+
+SNIPPET_LENGTH = 300
+
+
+class OnedataError(Exception):
+    """Base of everything this library raises about a call."""
+
+
+class ApiError(OnedataError):
+    """The provider answered with an error status.
+
+    ``error_id`` is Onedata's stable error identifier (``notFound``,
+    ``atmWorkflowExecutionNotEnded``, ...); it is None when the body was not an
+    Onedata error, as with a proxy's HTML page. Key decisions off ``error_id``.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        error_id: str | None,
+        description: str,
+        *,
+        details: dict[str, Any] | None = None,
+        ctx: dict[str, Any] | None = None,
+        body_snippet: str = "",
+        retry_after: float | None = None,
+    ) -> None:
+        self.status = status
+        self.error_id = error_id
+        self.description = description
+        self.details = details
+        self.ctx = ctx
+        self.body_snippet = body_snippet
+        self.retry_after = retry_after
+        """Seconds the provider asked to wait (``Retry-After``), if it said."""
+        label = f"HTTP {status} {error_id}" if error_id else f"HTTP {status}"
+        super().__init__(f"{label}: {description}")
+
+
+class BadRequestError(ApiError):
+    """400: the request was invalid, or the execution's state does not allow it."""
+
+
+class UnauthorizedError(ApiError):
+    """401: no token, or a token the provider does not accept."""
+
+
+class ForbiddenError(ApiError):
+    """403: the token's user lacks the privilege the operation needs."""
+
+
+class NotFoundError(ApiError):
+    """404: no such execution, lane, lane run, space or workflow schema."""
+
+
+class ServerError(ApiError):
+    """5xx: the provider (or a proxy in front of it) failed."""
+
+
+class ResponseParseError(OnedataError):
+    """A success answer whose body could not be read: not JSON, truncated, or the wrong shape."""
+
+    def __init__(self, status: int, body_snippet: str, reason: str) -> None:
+        self.status = status
+        self.body_snippet = body_snippet
+        self.reason = reason
+        super().__init__(
+            f"HTTP {status} with a body that cannot be read ({reason}): {body_snippet!r}"
+        )
+
+
+class TransportError(OnedataError):
+    """No answer came back. ``request_sent`` is False when it provably never left."""
+
+    def __init__(self, message: str, *, request_sent: bool) -> None:
+        self.request_sent = request_sent
+        super().__init__(message)
+
+
+class ConnectionFailed(TransportError):
+    """The connection could not be made, or was dropped before an answer came."""
+
+
+class RequestTimeout(TransportError):
+    """The provider did not answer within the timeout."""
+
+
+def redact(text: str, secret: str | None) -> str:
+    """``text`` with the token blanked, should a server have echoed it.
+
+    Strings this short are not real tokens, and blanking them would garble the text.
+    """
+    if secret and len(secret) >= 8:
+        return text.replace(secret, "[token]")
+    return text
+
+
+def snippet(content: bytes, secret: str | None = None) -> str:
+    """A bounded, printable excerpt of a body, with the token blanked should it appear."""
+    text = redact(content[:SNIPPET_LENGTH].decode("utf-8", errors="replace"), secret)
+    return text + ("…" if len(content) > SNIPPET_LENGTH else "")
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+}
+
+
+def api_error(response: httpx.Response, now: float, secret: str | None = None) -> ApiError:
+    """The typed error for an error answer, whatever its body."""
+    status = response.status_code
+    cls = _BY_STATUS.get(status, ServerError if status >= 500 else ApiError)
+    body = snippet(response.content, secret)
+    retry_after = parse_retry_after(response.headers.get("retry-after"), now)
+    error_id, description, details, ctx = _onedata_error(response.content)
+    if error_id is None:
+        kind = response.headers.get("content-type", "no content type")
+        description = f"the body is not an Onedata error ({kind}, {len(response.content)} bytes)"
+    return cls(
+        status,
+        error_id,
+        redact(description, secret),
+        details=details,
+        ctx=ctx,
+        body_snippet=body,
+        retry_after=retry_after,
+    )
+
+
+def _onedata_error(
+    content: bytes,
+) -> tuple[str | None, str, dict[str, Any] | None, dict[str, Any] | None]:
+    """(id, description, details, ctx) of an Onedata error body, read by the generated model."""
+    try:
+        error = ErrorResponse.from_dict(json.loads(content)).error
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None, "", None, None
+    if not isinstance(error.id, str) or not isinstance(error.description, str):
+        return None, "", None, None
+    details = error.details.to_dict() if isinstance(error.details, ErrorDetails) else None
+    ctx = error.ctx.to_dict() if isinstance(error.ctx, ErrorContext) else None
+    return error.id, error.description, details, ctx
