@@ -6,7 +6,7 @@ says, with its examples (mistakes included) or with data generated from its sche
 
 from __future__ import annotations
 
-import selectors
+import queue
 import socket
 import subprocess
 import threading
@@ -48,26 +48,26 @@ def upstream_mock(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
         command += ["--dynamic", "--seed", "onedata"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    deadline = time.monotonic() + 60
-    output = []
-    while not any("Prism is listening" in line for line in output):
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("Prism did not start:\n" + "".join(output))
-        if selector.select(timeout=1):
-            output.append(process.stdout.readline())
-    # Keep reading its log, or Prism blocks once the pipe is full.
-    drain = threading.Thread(target=process.stdout.read, daemon=True)
-    drain.start()
+    lines: queue.Queue[str] = queue.Queue()
+    # One reader for the whole life of the process: it reports the start-up, then
+    # keeps draining the log so that Prism never blocks on a full pipe.
+    reader = threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stdout], daemon=True
+    )
+    reader.start()
     try:
+        output: list[str] = []
+        deadline = time.monotonic() + 60
+        while not any("Prism is listening" in line for line in output):
+            try:
+                output.append(lines.get(timeout=max(0.0, deadline - time.monotonic())))
+            except queue.Empty:
+                pytest.fail("Prism did not start within 60 s:\n" + "".join(output))
         yield f"http://127.0.0.1:{port}", request.param
     finally:
         process.terminate()
         process.wait(timeout=10)
-        drain.join(timeout=10)
-        selector.close()
+        reader.join(timeout=10)
         process.stdout.close()
 
 
