@@ -10,7 +10,7 @@ from typing import Any
 from onedata_workflows import AsyncWorkflowClient, WorkflowClient
 
 
-async def _collect(items: AsyncIterator[str]) -> list[str]:
+async def _collect(items: AsyncIterator[Any]) -> list[Any]:
     return [item async for item in items]
 
 
@@ -23,7 +23,7 @@ class Blocking:
 
     def __getattr__(self, name: str) -> Any:
         attribute = getattr(self.client, name)
-        if name == "list":
+        if name in ("list", "watch", "as_completed"):
             return lambda *a, **k: self._loop.run_until_complete(_collect(attribute(*a, **k)))
         if inspect.iscoroutinefunction(attribute):
             return self._blocking(attribute)

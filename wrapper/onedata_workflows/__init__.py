@@ -4,7 +4,9 @@
 
     with WorkflowClient.from_env() as client:          # ONEPROVIDER_HOST, ONEDATA_TOKEN
         wid = client.schedule(space_id, schema_id, revision=1)
-        execution = client.get(wid)
+        execution = client.wait_until_finished(wid, timeout=3600)
+        if execution.status == "failed":
+            client.rerun_from_failed_lane(wid, wait=True)
 
 The simulated provider for tests lives in :mod:`onedata_workflows.testing`.
 """
@@ -16,17 +18,22 @@ from ._errors import (
     ApiError,
     BadRequestError,
     ConnectionFailed,
+    ExecutionFailed,
     ForbiddenError,
     NotFoundError,
+    NothingToRepair,
     OnedataError,
     RequestTimeout,
     ResponseParseError,
     ServerError,
     TransportError,
     UnauthorizedError,
+    WaitTimeout,
 )
 from ._models import Execution, ExecutionStatus, Lane, LaneRun, LaneRunStatus, Phase, RunType
+from ._repair import Candidate, RepairOperation, RepairPlan, plan_repair
 from ._retry import CallKind, RetryPolicy
+from ._waiting import EventKind, ExecutionEvent, PollPolicy, RunSummary
 
 __version__ = _version("onedata-workflows")
 
@@ -36,8 +43,12 @@ __all__ = [
     "AsyncWorkflowClient",
     "BadRequestError",
     "CallKind",
+    "Candidate",
     "ConnectionFailed",
+    "EventKind",
     "Execution",
+    "ExecutionEvent",
+    "ExecutionFailed",
     "ExecutionId",
     "ExecutionStatus",
     "ForbiddenError",
@@ -45,15 +56,22 @@ __all__ = [
     "LaneRun",
     "LaneRunStatus",
     "NotFoundError",
+    "NothingToRepair",
     "OnedataError",
     "Phase",
+    "PollPolicy",
+    "RepairOperation",
+    "RepairPlan",
     "RequestTimeout",
     "ResponseParseError",
     "RetryPolicy",
+    "RunSummary",
     "RunType",
     "ServerError",
     "TransportError",
     "UnauthorizedError",
+    "WaitTimeout",
     "WorkflowClient",
     "__version__",
+    "plan_repair",
 ]

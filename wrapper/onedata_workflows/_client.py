@@ -16,7 +16,16 @@ import os
 import random
 import ssl
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+)
+from concurrent.futures import ThreadPoolExecutor
 from types import ModuleType, TracebackType
 from typing import Any, Generic, Self, TypeVar
 from urllib.parse import urlsplit
@@ -51,16 +60,30 @@ from oneprovider_automation_client.types import UNSET
 from . import _arguments as arguments
 from ._errors import (
     ConnectionFailed,
+    ExecutionFailed,
     OnedataError,
     RequestTimeout,
     ResponseParseError,
     TransportError,
+    WaitTimeout,
     api_error,
     redact,
     snippet,
 )
-from ._models import Execution, Phase
+from ._models import Execution, ExecutionStatus, Phase
+from ._repair import RepairOperation, RepairPlan, plan_repair
 from ._retry import CallKind, RetryPolicy
+from ._waiting import (
+    DEFAULT_TIMEOUT as DEFAULT_WAIT_TIMEOUT,
+)
+from ._waiting import (
+    TERMINAL_FAILURES,
+    Board,
+    ExecutionEvent,
+    PollPolicy,
+    RunSummary,
+    Waiter,
+)
 
 T = TypeVar("T")
 logger = logging.getLogger("onedata_workflows")
@@ -180,6 +203,7 @@ class _BaseClient:
         allow_insecure_http: bool,
         rng: random.Random | None,
         clock: Callable[[], float],
+        monotonic: Callable[[], float],
     ) -> None:
         self.base_url = _base_url(host, base_url, allow_insecure_http)
         """The API's base URL, ending in /api/v3/oneprovider for a real provider."""
@@ -189,6 +213,7 @@ class _BaseClient:
         """When failed calls are sent again."""
         self._rng = rng or random.Random()
         self._clock = clock
+        self._monotonic = monotonic
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -277,6 +302,70 @@ class _BaseClient:
         kwargs = module._get_kwargs(arguments.check_id("wid", wid), body=selector)
         return _Call(module.__name__.rpartition(".")[2], CallKind.ACTION, kwargs, 204, _no_body)
 
+    # -- waiting and repairing (shared decisions) -------------------------------
+
+    def _waiter(
+        self, timeout: float, poll: PollPolicy | None, wait_through_suspension: bool
+    ) -> Waiter:
+        if not timeout > 0:
+            raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+        return Waiter(
+            poll or PollPolicy(), self._monotonic() + timeout, wait_through_suspension, self._rng
+        )
+
+    def _board(
+        self, wids: Iterable[str], timeout: float, poll: PollPolicy | None, through: bool
+    ) -> Board:
+        unique = list(dict.fromkeys(arguments.check_id("wid", wid) for wid in wids))
+        now = self._monotonic()
+        waiters = {wid: self._waiter(timeout, poll, through) for wid in unique}
+        return Board(waiters, dict.fromkeys(unique, now))
+
+    @staticmethod
+    def _outcome(waiter: Waiter, raise_on_failure: bool) -> Execution:
+        """The end of a wait: the last execution seen, or ExecutionFailed if asked."""
+        execution = waiter.last
+        assert execution is not None
+        logger.info(
+            "execution %s is %s after %d polls (%d transient errors)",
+            execution.id,
+            execution.status,
+            waiter.polls,
+            waiter.transient_errors,
+        )
+        if raise_on_failure and execution.status in TERMINAL_FAILURES:
+            raise ExecutionFailed(execution)
+        return execution
+
+    @staticmethod
+    def _timeout(waiter: Waiter, timeout: float, cancelled: bool) -> WaitTimeout:
+        return WaitTimeout(
+            waiter.last,
+            timeout,
+            cancelled=cancelled,
+            polls=waiter.polls,
+            transient_errors=waiter.transient_errors,
+            last_error=waiter.last_error,
+        )
+
+    @staticmethod
+    def _many_timeout(board: Board, timeout: float) -> WaitTimeout:
+        return WaitTimeout(
+            None,
+            timeout,
+            polls=board.polls,
+            transient_errors=board.transient_errors,
+            pending=board.unfinished,
+        )
+
+    @staticmethod
+    def _repair_plan(
+        execution: Execution, operations: tuple[RepairOperation, ...], whole_lane: bool
+    ) -> RepairPlan:
+        plan = plan_repair(execution, operations, whole_lane=whole_lane)
+        logger.info("execution %s: %s", execution.id, plan)
+        return plan
+
     def _next_page(
         self,
         space_id: str,
@@ -316,8 +405,9 @@ class _BaseClient:
         status = response.status_code
         if status != call.success and not (call.success == 204 and 200 <= status < 300):
             if 200 <= status < 300:
-                raise ResponseParseError(status, snippet(response.content, self._token),
-                                         f"expected HTTP {call.success}")  # fmt: skip
+                raise ResponseParseError(
+                    status, snippet(response.content, self._token), f"expected HTTP {call.success}"
+                )
             raise api_error(response, self._clock(), self._token)
         try:
             return call.read(response)
@@ -343,8 +433,12 @@ class _BaseClient:
         if delay is not None:
             logger.warning(
                 "%s: %s; retrying in %.2fs (attempt %d of %d)",
-                call.operation, error, delay, attempt + 1, self.retry_policy.attempts,
-            )  # fmt: skip
+                call.operation,
+                error,
+                delay,
+                attempt + 1,
+                self.retry_policy.attempts,
+            )
         return delay
 
 
@@ -377,12 +471,19 @@ class WorkflowClient(_BaseClient):
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
         super().__init__(
-            host, token, base_url=base_url, retry=retry or RetryPolicy(),
-            allow_insecure_http=allow_insecure_http, rng=rng, clock=clock,
-        )  # fmt: skip
+            host,
+            token,
+            base_url=base_url,
+            retry=retry or RetryPolicy(),
+            allow_insecure_http=allow_insecure_http,
+            rng=rng,
+            clock=clock,
+            monotonic=monotonic,
+        )
         if http_client is not None and transport is not None:
             raise ValueError("give http_client or transport, not both")
         self._owns_http = http_client is None
@@ -407,7 +508,7 @@ class WorkflowClient(_BaseClient):
     ) -> None:
         self.close()
 
-    def _send(self, call: _Call[T]) -> tuple[T, httpx.Response]:
+    def _send(self, call: _Call[T], *, retry: bool = True) -> tuple[T, httpx.Response]:
         attempt = 0
         while True:
             attempt += 1
@@ -419,7 +520,7 @@ class WorkflowClient(_BaseClient):
                 cause: BaseException = exc
             except OnedataError as exc:
                 error, cause = exc, exc.__cause__ or exc
-            delay = self._next_delay(call, error, attempt)
+            delay = self._next_delay(call, error, attempt) if retry else None
             if delay is None:
                 if error is cause:
                     raise error
@@ -441,8 +542,9 @@ class WorkflowClient(_BaseClient):
         Never sent twice: a failure after the request may have left raises, because a
         repeat could create a second execution.
         """
-        call = self._schedule_call(space_id, schema_id, revision, store_initial_content,
-                                   log_level, callback)  # fmt: skip
+        call = self._schedule_call(
+            space_id, schema_id, revision, store_initial_content, log_level, callback
+        )
         created, response = self._send(call)
         return _created(created, response.headers.get("location"))
 
@@ -498,6 +600,212 @@ class WorkflowClient(_BaseClient):
         """Retry lane ``lane_index`` (from 1) over the failed items of its run ``run_number``."""
         self._send(self._repeat_call(retry_workflow_execution, wid, lane_index, run_number))
 
+    # -- helpers ----------------------------------------------------------------
+
+    def _poll(self, wid: str) -> Execution | OnedataError:
+        """One look, without the client's own retries: the waiter decides about errors."""
+        try:
+            return Execution.from_model(self._send(self._get_call(wid), retry=False)[0])
+        except OnedataError as error:
+            return error
+
+    def _follow(
+        self, wid: str, waiter: Waiter, timeout: float, cancel_on_timeout: bool
+    ) -> Iterator[ExecutionEvent]:
+        arguments.check_id("wid", wid)
+        while True:
+            outcome = self._poll(wid)
+            now = self._monotonic()
+            if isinstance(outcome, OnedataError):
+                decision = waiter.failed(outcome, now)
+            else:
+                decision = waiter.observe(outcome, now)
+            yield from decision.events
+            if decision.done:
+                return
+            if decision.timed_out:
+                raise self._timeout(
+                    waiter, timeout, cancel_on_timeout and self._cancel_quietly(wid)
+                )
+            self._sleep(decision.sleep)
+
+    def _cancel_quietly(self, wid: str) -> bool:
+        try:
+            self.cancel(wid)
+        except OnedataError as error:
+            logger.warning("could not cancel execution %s after the timeout: %s", wid, error)
+            return False
+        return True
+
+    def wait_until_finished(
+        self,
+        wid: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        on_update: Callable[[ExecutionEvent], object] | None = None,
+        wait_through_suspension: bool = False,
+        cancel_on_timeout: bool = False,
+        raise_on_failure: bool = False,
+    ) -> Execution:
+        """Poll until the execution ends (finished, failed, cancelled, crashed); return it.
+
+        A suspension (paused, interrupted) also ends the wait unless
+        ``wait_through_suspension``. Transient failures are polled through; 401, 403
+        and 404 raise at once. At the deadline it raises :class:`WaitTimeout` and
+        leaves the execution running, unless ``cancel_on_timeout``. ``on_update`` is
+        called once for each real change. With ``raise_on_failure``, an execution that
+        ends failed, cancelled or crashed raises :class:`ExecutionFailed`.
+        """
+        waiter = self._waiter(timeout, poll, wait_through_suspension)
+        for event in self._follow(wid, waiter, timeout, cancel_on_timeout):
+            if on_update is not None:
+                on_update(event)
+        return self._outcome(waiter, raise_on_failure)
+
+    def watch(
+        self,
+        wid: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        wait_through_suspension: bool = False,
+    ) -> Iterator[ExecutionEvent]:
+        """The events of :meth:`wait_until_finished` as an iterator, until the execution stops."""
+        waiter = self._waiter(timeout, poll, wait_through_suspension)
+        return self._follow(wid, waiter, timeout, False)
+
+    def _repair(
+        self,
+        wid: str,
+        operations: tuple[RepairOperation, ...],
+        whole_lane: bool,
+        dry_run: bool,
+        wait: bool,
+        wait_options: dict[str, Any],
+    ) -> RepairPlan:
+        plan = self._repair_plan(self.get(wid), operations, whole_lane)
+        if dry_run:
+            return plan
+        repeat = self.retry if plan.operation is RepairOperation.RETRY else self.rerun
+        repeat(wid, plan.lane_index, plan.run_number)
+        after = self.wait_until_finished(wid, **wait_options) if wait else None
+        return attrs.evolve(plan, performed=True, execution=after)
+
+    def rerun_from_failed_lane(
+        self,
+        wid: str,
+        *,
+        dry_run: bool = False,
+        wait: bool = False,
+        whole_lane: bool = False,
+        **wait_options: Any,
+    ) -> RepairPlan:
+        """Rerun the lane run that made the execution fail; return the plan carried out.
+
+        ``whole_lane`` reruns from the lane's original regular run rather than the last
+        retry; ``dry_run`` only says what it would do; ``wait`` also waits for the end
+        (with ``wait_until_finished``'s options). Raises :class:`NothingToRepair`.
+        """
+        return self._repair(wid, (RepairOperation.RERUN,), whole_lane, dry_run, wait, wait_options)
+
+    def retry_failed_lane(
+        self, wid: str, *, dry_run: bool = False, wait: bool = False, **wait_options: Any
+    ) -> RepairPlan:
+        """Retry the failed items of the lane run that made the execution fail.
+
+        Like :meth:`rerun_from_failed_lane`, for a run whose ``isRetriable`` is set.
+        """
+        return self._repair(wid, (RepairOperation.RETRY,), False, dry_run, wait, wait_options)
+
+    def run(
+        self,
+        space_id: str,
+        schema_id: str,
+        revision: int,
+        *,
+        max_repairs: int = 1,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        on_update: Callable[[ExecutionEvent], object] | None = None,
+        on_repair: Callable[[RepairPlan], object] | None = None,
+        raise_on_failure: bool = False,
+        **schedule_options: Any,
+    ) -> RunSummary:
+        """Schedule, wait, and repair: retry the failed lane if it can, else rerun it.
+
+        At most ``max_repairs`` repairs; ``timeout`` bounds the whole run.
+        """
+        if isinstance(max_repairs, bool) or not isinstance(max_repairs, int) or max_repairs < 0:
+            raise ValueError(f"max_repairs must be a whole number >= 0, not {max_repairs!r}")
+        waiter = self._waiter(timeout, poll, False)
+        start = self._monotonic()
+        wid = self.schedule(space_id, schema_id, revision, **schedule_options)
+        repairs: list[RepairPlan] = []
+        while True:
+            for event in self._follow(wid, waiter, timeout, False):
+                if on_update is not None:
+                    on_update(event)
+            execution = waiter.last
+            assert execution is not None
+            if execution.status is not ExecutionStatus.FAILED or len(repairs) >= max_repairs:
+                break
+            plan = self._repair(
+                wid, (RepairOperation.RETRY, RepairOperation.RERUN), False, False, False, {}
+            )
+            repairs.append(plan)
+            if on_repair is not None:
+                on_repair(plan)
+        summary = RunSummary(
+            self._outcome(waiter, raise_on_failure),
+            tuple(repairs),
+            waiter.polls,
+            waiter.transient_errors,
+            self._monotonic() - start,
+        )
+        return summary
+
+    def as_completed(
+        self,
+        wids: Iterable[str],
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        concurrency: int = 8,
+        wait_through_suspension: bool = False,
+    ) -> Iterator[Execution]:
+        """Wait for many executions at once; yield each as it stops, first stopped first.
+
+        At most ``concurrency`` requests are in flight, over this client's one pool.
+        At the deadline it raises :class:`WaitTimeout` listing what is unfinished.
+        """
+        board = self._board(wids, timeout, poll, wait_through_suspension)
+        workers = arguments.check_positive("concurrency", concurrency)
+
+        def completed() -> Iterator[Execution]:
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                while board.due:
+                    ready = board.ready(self._monotonic())
+                    if not ready:
+                        self._sleep(board.wake_in(self._monotonic()))
+                        continue
+                    outcomes = list(pool.map(self._poll, ready))
+                    now = self._monotonic()
+                    for wid, outcome in zip(ready, outcomes, strict=True):
+                        finished = board.record(wid, outcome, now)
+                        if finished is not None:
+                            yield finished
+                    if board.timed_out:
+                        raise self._many_timeout(board, timeout)
+
+        return completed()
+
+    def wait_for_many(self, wids: Iterable[str], **options: Any) -> dict[str, Execution]:
+        """Wait for every execution to stop; return them by id (see :meth:`as_completed`)."""
+        wids = list(wids)
+        finished = {execution.id: execution for execution in self.as_completed(wids, **options)}
+        return {wid: finished[wid] for wid in dict.fromkeys(wids)}
+
 
 class AsyncWorkflowClient(_BaseClient):
     """The asyncio twin of :class:`WorkflowClient`: the same methods, awaited.
@@ -521,12 +829,19 @@ class AsyncWorkflowClient(_BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
         rng: random.Random | None = None,
     ) -> None:
         super().__init__(
-            host, token, base_url=base_url, retry=retry or RetryPolicy(),
-            allow_insecure_http=allow_insecure_http, rng=rng, clock=clock,
-        )  # fmt: skip
+            host,
+            token,
+            base_url=base_url,
+            retry=retry or RetryPolicy(),
+            allow_insecure_http=allow_insecure_http,
+            rng=rng,
+            clock=clock,
+            monotonic=monotonic,
+        )
         if http_client is not None and transport is not None:
             raise ValueError("give http_client or transport, not both")
         self._owns_http = http_client is None
@@ -551,7 +866,7 @@ class AsyncWorkflowClient(_BaseClient):
     ) -> None:
         await self.aclose()
 
-    async def _send(self, call: _Call[T]) -> tuple[T, httpx.Response]:
+    async def _send(self, call: _Call[T], *, retry: bool = True) -> tuple[T, httpx.Response]:
         attempt = 0
         while True:
             attempt += 1
@@ -563,7 +878,7 @@ class AsyncWorkflowClient(_BaseClient):
                 cause: BaseException = exc
             except OnedataError as exc:
                 error, cause = exc, exc.__cause__ or exc
-            delay = self._next_delay(call, error, attempt)
+            delay = self._next_delay(call, error, attempt) if retry else None
             if delay is None:
                 if error is cause:
                     raise error
@@ -581,8 +896,9 @@ class AsyncWorkflowClient(_BaseClient):
         callback: str | None = None,
     ) -> ExecutionId:
         """Schedule an execution; never sent twice (see :meth:`WorkflowClient.schedule`)."""
-        call = self._schedule_call(space_id, schema_id, revision, store_initial_content,
-                                   log_level, callback)  # fmt: skip
+        call = self._schedule_call(
+            space_id, schema_id, revision, store_initial_content, log_level, callback
+        )
         created, response = await self._send(call)
         return _created(created, response.headers.get("location"))
 
@@ -635,3 +951,190 @@ class AsyncWorkflowClient(_BaseClient):
     async def retry(self, wid: str, lane_index: int, run_number: int) -> None:
         """Retry lane ``lane_index`` (from 1) over the failed items of its run ``run_number``."""
         await self._send(self._repeat_call(retry_workflow_execution, wid, lane_index, run_number))
+
+    # -- helpers ----------------------------------------------------------------
+
+    async def _poll(self, wid: str) -> Execution | OnedataError:
+        """One look, without the client's own retries: the waiter decides about errors."""
+        try:
+            return Execution.from_model((await self._send(self._get_call(wid), retry=False))[0])
+        except OnedataError as error:
+            return error
+
+    async def _follow(
+        self, wid: str, waiter: Waiter, timeout: float, cancel_on_timeout: bool
+    ) -> AsyncIterator[ExecutionEvent]:
+        arguments.check_id("wid", wid)
+        while True:
+            outcome = await self._poll(wid)
+            now = self._monotonic()
+            if isinstance(outcome, OnedataError):
+                decision = waiter.failed(outcome, now)
+            else:
+                decision = waiter.observe(outcome, now)
+            for event in decision.events:
+                yield event
+            if decision.done:
+                return
+            if decision.timed_out:
+                cancelled = cancel_on_timeout and await self._cancel_quietly(wid)
+                raise self._timeout(waiter, timeout, cancelled)
+            await self._sleep(decision.sleep)
+
+    async def _cancel_quietly(self, wid: str) -> bool:
+        try:
+            await self.cancel(wid)
+        except OnedataError as error:
+            logger.warning("could not cancel execution %s after the timeout: %s", wid, error)
+            return False
+        return True
+
+    async def wait_until_finished(
+        self,
+        wid: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        on_update: Callable[[ExecutionEvent], object] | None = None,
+        wait_through_suspension: bool = False,
+        cancel_on_timeout: bool = False,
+        raise_on_failure: bool = False,
+    ) -> Execution:
+        """Poll until the execution stops; see :meth:`WorkflowClient.wait_until_finished`."""
+        waiter = self._waiter(timeout, poll, wait_through_suspension)
+        async for event in self._follow(wid, waiter, timeout, cancel_on_timeout):
+            if on_update is not None:
+                on_update(event)
+        return self._outcome(waiter, raise_on_failure)
+
+    def watch(
+        self,
+        wid: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        wait_through_suspension: bool = False,
+    ) -> AsyncIterator[ExecutionEvent]:
+        """The events of :meth:`wait_until_finished`: ``async for event in client.watch(wid)``."""
+        waiter = self._waiter(timeout, poll, wait_through_suspension)
+        return self._follow(wid, waiter, timeout, False)
+
+    async def _repair(
+        self,
+        wid: str,
+        operations: tuple[RepairOperation, ...],
+        whole_lane: bool,
+        dry_run: bool,
+        wait: bool,
+        wait_options: dict[str, Any],
+    ) -> RepairPlan:
+        plan = self._repair_plan(await self.get(wid), operations, whole_lane)
+        if dry_run:
+            return plan
+        repeat = self.retry if plan.operation is RepairOperation.RETRY else self.rerun
+        await repeat(wid, plan.lane_index, plan.run_number)
+        after = await self.wait_until_finished(wid, **wait_options) if wait else None
+        return attrs.evolve(plan, performed=True, execution=after)
+
+    async def rerun_from_failed_lane(
+        self,
+        wid: str,
+        *,
+        dry_run: bool = False,
+        wait: bool = False,
+        whole_lane: bool = False,
+        **wait_options: Any,
+    ) -> RepairPlan:
+        """Rerun the lane run that made the execution fail; see the sync client."""
+        return await self._repair(
+            wid, (RepairOperation.RERUN,), whole_lane, dry_run, wait, wait_options
+        )
+
+    async def retry_failed_lane(
+        self, wid: str, *, dry_run: bool = False, wait: bool = False, **wait_options: Any
+    ) -> RepairPlan:
+        """Retry the failed items of the lane run that made the execution fail."""
+        return await self._repair(wid, (RepairOperation.RETRY,), False, dry_run, wait, wait_options)
+
+    async def run(
+        self,
+        space_id: str,
+        schema_id: str,
+        revision: int,
+        *,
+        max_repairs: int = 1,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        on_update: Callable[[ExecutionEvent], object] | None = None,
+        on_repair: Callable[[RepairPlan], object] | None = None,
+        raise_on_failure: bool = False,
+        **schedule_options: Any,
+    ) -> RunSummary:
+        """Schedule, wait and repair; see :meth:`WorkflowClient.run`."""
+        if isinstance(max_repairs, bool) or not isinstance(max_repairs, int) or max_repairs < 0:
+            raise ValueError(f"max_repairs must be a whole number >= 0, not {max_repairs!r}")
+        waiter = self._waiter(timeout, poll, False)
+        start = self._monotonic()
+        wid = await self.schedule(space_id, schema_id, revision, **schedule_options)
+        repairs: list[RepairPlan] = []
+        while True:
+            async for event in self._follow(wid, waiter, timeout, False):
+                if on_update is not None:
+                    on_update(event)
+            execution = waiter.last
+            assert execution is not None
+            if execution.status is not ExecutionStatus.FAILED or len(repairs) >= max_repairs:
+                break
+            plan = await self._repair(
+                wid, (RepairOperation.RETRY, RepairOperation.RERUN), False, False, False, {}
+            )
+            repairs.append(plan)
+            if on_repair is not None:
+                on_repair(plan)
+        return RunSummary(
+            self._outcome(waiter, raise_on_failure),
+            tuple(repairs),
+            waiter.polls,
+            waiter.transient_errors,
+            self._monotonic() - start,
+        )
+
+    def as_completed(
+        self,
+        wids: Iterable[str],
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        concurrency: int = 8,
+        wait_through_suspension: bool = False,
+    ) -> AsyncIterator[Execution]:
+        """Wait for many executions; ``async for`` each as it stops (see the sync client)."""
+        board = self._board(wids, timeout, poll, wait_through_suspension)
+        limit = asyncio.Semaphore(arguments.check_positive("concurrency", concurrency))
+
+        async def poll_within_limit(wid: str) -> Execution | OnedataError:
+            async with limit:
+                return await self._poll(wid)
+
+        async def completed() -> AsyncIterator[Execution]:
+            while board.due:
+                ready = board.ready(self._monotonic())
+                if not ready:
+                    await self._sleep(board.wake_in(self._monotonic()))
+                    continue
+                outcomes = await asyncio.gather(*(poll_within_limit(wid) for wid in ready))
+                now = self._monotonic()
+                for wid, outcome in zip(ready, outcomes, strict=True):
+                    finished = board.record(wid, outcome, now)
+                    if finished is not None:
+                        yield finished
+                if board.timed_out:
+                    raise self._many_timeout(board, timeout)
+
+        return completed()
+
+    async def wait_for_many(self, wids: Iterable[str], **options: Any) -> dict[str, Execution]:
+        """Wait for every execution to stop; return them by id."""
+        wids = list(wids)
+        finished = {e.id: e async for e in self.as_completed(wids, **options)}
+        return {wid: finished[wid] for wid in dict.fromkeys(wids)}

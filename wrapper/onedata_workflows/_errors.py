@@ -8,9 +8,12 @@
     │   ├── NotFoundError         404: no such execution (or lane, run, schema)
     │   └── ServerError           5xx, including non-standard codes such as 520
     ├── ResponseParseError        a success answer whose body the models cannot read
-    └── TransportError            no answer at all; the httpx error is ``__cause__``
-        ├── ConnectionFailed      the connection failed or was dropped
-        └── RequestTimeout        the provider did not answer in time
+    ├── TransportError            no answer at all; the httpx error is ``__cause__``
+    │   ├── ConnectionFailed      the connection failed or was dropped
+    │   └── RequestTimeout        the provider did not answer in time
+    ├── WaitTimeout               a wait reached its deadline (carries the last execution seen)
+    ├── ExecutionFailed           a wait ended failed, cancelled or crashed (when asked to raise)
+    └── NothingToRepair           no lane run can be rerun or retried; says why for each
 
 Bad arguments raise plain ``ValueError`` before anything is sent.
 Messages never contain the access token.
@@ -19,12 +22,17 @@ Messages never contain the access token.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from oneprovider_automation_client.models import ErrorContext, ErrorDetails, ErrorResponse
+
+if TYPE_CHECKING:
+    from ._models import Execution, LaneRun
+    from ._repair import Candidate
 
 SNIPPET_LENGTH = 300
 
@@ -110,6 +118,69 @@ class ConnectionFailed(TransportError):
 
 class RequestTimeout(TransportError):
     """The provider did not answer within the timeout."""
+
+
+class WaitTimeout(OnedataError):
+    """A wait reached its deadline. The execution goes on unless it was cancelled on timeout.
+
+    ``execution`` is the last state seen (None if no poll succeeded); ``pending`` maps
+    each execution a multi-wait was still waiting for to its last state.
+    """
+
+    def __init__(
+        self,
+        execution: Execution | None,
+        timeout: float,
+        *,
+        cancelled: bool = False,
+        polls: int = 0,
+        transient_errors: int = 0,
+        last_error: OnedataError | None = None,
+        pending: Mapping[str, Execution | None] | None = None,
+    ) -> None:
+        self.execution = execution
+        self.timeout = timeout
+        self.cancelled = cancelled
+        self.polls = polls
+        self.transient_errors = transient_errors
+        self.last_error = last_error
+        self.pending = dict(pending or {})
+        if pending:
+            seen = f"{len(self.pending)} executions still unfinished"
+        else:
+            seen = f"last seen {execution.status}" if execution is not None else "never seen"
+        action = "it was cancelled" if cancelled else "left running"
+        errors = f", {transient_errors} transient errors" if transient_errors else ""
+        super().__init__(
+            f"gave up waiting after {timeout:g}s ({seen}, {polls} polls{errors}); {action}"
+        )
+
+
+class ExecutionFailed(OnedataError):
+    """A waited-for execution ended ``failed``, ``cancelled`` or ``crashed``.
+
+    ``lane_index``, ``run`` and ``exception_store_id`` point at the lane run that
+    decided it (its exception store holds the items that failed).
+    """
+
+    def __init__(self, execution: Execution) -> None:
+        self.execution = execution
+        run = execution.current_run
+        self.run: LaneRun | None = run
+        self.lane_index: int | None = run.lane_index if run is not None else None
+        self.exception_store_id: str | None = run.exception_store_id if run is not None else None
+        where = f" in lane {run.lane_index}, run {run.run_number}" if run is not None else ""
+        super().__init__(f"execution {execution.id} ended {execution.status}{where}")
+
+
+class NothingToRepair(OnedataError):
+    """No lane run of the execution can be rerun or retried; ``candidates`` say why not."""
+
+    def __init__(self, execution_id: str, candidates: Sequence[Candidate], reason: str) -> None:
+        self.execution_id = execution_id
+        self.candidates = list(candidates)
+        reasons = "; ".join(str(c) for c in self.candidates) or reason
+        super().__init__(f"nothing to repair in execution {execution_id}: {reasons}")
 
 
 def redact(text: str, secret: str | None) -> str:

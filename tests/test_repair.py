@@ -1,0 +1,316 @@
+"""Repairing failed lanes, and run(): schedule, wait, repair."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onedata_workflows import (
+    Execution,
+    ExecutionFailed,
+    ExecutionStatus,
+    NothingToRepair,
+    RepairOperation,
+    plan_repair,
+)
+from onedata_workflows.testing import FakeOneprovider, LaneSpec, Outcome
+from oneprovider_automation_client.models import WorkflowExecutionDetails
+
+from .clients import make_client
+
+
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    event_loop = asyncio.new_event_loop()
+    yield event_loop
+    event_loop.close()
+
+
+@pytest.fixture(params=["sync", "async"])
+def client(
+    request: pytest.FixtureRequest, fake: FakeOneprovider, loop: asyncio.AbstractEventLoop
+) -> Iterator[Any]:
+    made = make_client(
+        request.param,
+        loop,
+        base_url=fake.base_url,
+        token=fake.token,
+        transport=fake.transport(),
+        sleep=fake.advance,
+        monotonic=fake.now,
+    )
+    yield made
+    made.close()
+
+
+def failed_in_lane_2(fake: FakeOneprovider, *outcomes: Outcome, max_retries: int = 0) -> str:
+    lanes = [LaneSpec(), LaneSpec(outcomes=list(outcomes), max_retries=max_retries), LaneSpec()]
+    wid = fake.schedule_execution(fake.add_workflow_schema(lanes)[0])
+    fake.advance(200)
+    assert fake.execution(wid)["status"] == "failed"
+    return wid
+
+
+def test_rerun_from_failed_lane(client: Any, fake: FakeOneprovider) -> None:
+    wid = failed_in_lane_2(fake, Outcome.FAIL)
+    plan = client.rerun_from_failed_lane(wid, wait=True)
+    assert (plan.operation, plan.lane_index, plan.run_number) == (RepairOperation.RERUN, 2, 1)
+    assert plan.performed
+    assert "lane 2 run 1 ended failed" in plan.reason
+    assert plan.execution.status is ExecutionStatus.FINISHED
+    lane2 = plan.execution.lane(2)
+    assert [(r.run_number, r.run_type, r.origin_run_number) for r in lane2.runs] == [
+        (2, "rerun", 1),
+        (1, "regular", None),
+    ]
+
+
+def test_dry_run_calls_nothing(client: Any, fake: FakeOneprovider) -> None:
+    wid = failed_in_lane_2(fake, Outcome.FAIL_ITEMS)
+    plan = client.retry_failed_lane(wid, dry_run=True)
+    assert (plan.operation, plan.lane_index, plan.run_number, plan.performed) == (
+        "retry",
+        2,
+        1,
+        False,
+    )
+    assert "(not performed)" in str(plan)
+    assert fake.execution(wid)["status"] == "failed"
+
+
+def test_retry_failed_lane(client: Any, fake: FakeOneprovider) -> None:
+    wid = failed_in_lane_2(fake, Outcome.FAIL_ITEMS)
+    plan = client.retry_failed_lane(wid)
+    assert (plan.operation, plan.run_number) == ("retry", 1)
+    assert fake.execution(wid)["lanes"][1]["runs"][0]["runType"] == "retry"
+    assert client.wait_until_finished(wid).status is ExecutionStatus.FINISHED
+
+
+def test_retry_of_a_hard_failure_says_why_not(client: Any, fake: FakeOneprovider) -> None:
+    wid = failed_in_lane_2(fake, Outcome.FAIL)
+    with pytest.raises(NothingToRepair) as nothing:
+        client.retry_failed_lane(wid)
+    (candidate,) = nothing.value.candidates
+    assert (candidate.lane_index, candidate.run_number, candidate.status) == (2, 1, "failed")
+    assert "isRetriable is false" in candidate.reason
+    assert fake.execution(wid)["status"] == "failed", "nothing was called"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reason"),
+    [(Outcome.CRASH, "crashed"), (Outcome.FINISH, "nothing failed"), (None, "not ended")],
+)
+def test_nothing_to_repair(
+    client: Any, fake: FakeOneprovider, outcome: Outcome | None, reason: str
+) -> None:
+    lanes = [
+        LaneSpec(duration=1000 if outcome is None else 10, outcomes=[outcome or Outcome.FINISH])
+    ]
+    wid = fake.schedule_execution(fake.add_workflow_schema(lanes)[0])
+    fake.advance(50)
+    for repair in (client.rerun_from_failed_lane, client.retry_failed_lane):
+        with pytest.raises(NothingToRepair, match=reason) as nothing:
+            repair(wid)
+        assert nothing.value.execution_id == wid
+        assert all(reason in c.reason for c in nothing.value.candidates)
+
+
+def test_whole_lane_rerun_goes_back_to_the_regular_run(client: Any, fake: FakeOneprovider) -> None:
+    wid = failed_in_lane_2(fake, Outcome.FAIL_ITEMS, Outcome.FAIL_ITEMS, max_retries=1)
+    assert client.rerun_from_failed_lane(wid, dry_run=True).run_number == 2, "the retry run"
+    plan = client.rerun_from_failed_lane(wid, whole_lane=True)
+    assert (plan.lane_index, plan.run_number) == (2, 1)
+    assert "from its regular run 1" in plan.reason
+    rerun = fake.execution(wid)["lanes"][1]["runs"][0]
+    assert (rerun["runType"], rerun["originRunNumber"]) == ("rerun", 1)
+
+
+# -- run ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("outcome", "operation"), [(Outcome.FAIL_ITEMS, "retry"), (Outcome.FAIL, "rerun")]
+)
+def test_run_repairs_and_finishes(
+    client: Any, fake: FakeOneprovider, outcome: Outcome, operation: str
+) -> None:
+    schema_id, revision = fake.add_workflow_schema(
+        [LaneSpec(), LaneSpec(outcomes=[outcome]), LaneSpec()]
+    )
+    repaired: list[Any] = []
+    summary = client.run(fake.space_id, schema_id, revision, on_repair=repaired.append)
+    assert summary.succeeded
+    assert summary.execution.status is ExecutionStatus.FINISHED
+    assert [(r.operation, r.lane_index, r.run_number) for r in summary.repairs] == [
+        (operation, 2, 1)
+    ]
+    assert list(summary.repairs) == repaired
+    assert summary.polls > 3
+    assert summary.elapsed == pytest.approx(
+        fake.now() - summary.execution.schedule_time.timestamp(), abs=200
+    )
+
+
+def test_run_gives_up_after_max_repairs(client: Any, fake: FakeOneprovider) -> None:
+    schema_id, revision = fake.add_workflow_schema([LaneSpec(outcomes=[Outcome.FAIL] * 5)])
+    summary = client.run(fake.space_id, schema_id, revision, max_repairs=2)
+    assert summary.execution.status is ExecutionStatus.FAILED
+    assert [r.run_number for r in summary.repairs] == [1, 2]
+    none = client.run(fake.space_id, schema_id, revision, max_repairs=0)
+    assert (none.execution.status, none.repairs) == (ExecutionStatus.FAILED, ())
+    with pytest.raises(ExecutionFailed):
+        client.run(fake.space_id, schema_id, revision, max_repairs=1, raise_on_failure=True)
+    with pytest.raises(ValueError, match="max_repairs"):
+        client.run(fake.space_id, schema_id, revision, max_repairs=-1)
+
+
+def test_run_does_not_repair_a_crash(client: Any, fake: FakeOneprovider) -> None:
+    schema_id, revision = fake.add_workflow_schema([LaneSpec(outcomes=[Outcome.CRASH])])
+    summary = client.run(fake.space_id, schema_id, revision, max_repairs=3)
+    assert (summary.execution.status, summary.repairs) == (ExecutionStatus.CRASHED, ())
+
+
+def test_run_bounds_the_whole_story(client: Any, fake: FakeOneprovider) -> None:
+    from onedata_workflows import WaitTimeout
+
+    schema_id, revision = fake.add_workflow_schema(
+        [LaneSpec(duration=500, outcomes=[Outcome.FAIL])]
+    )
+    start = fake.now()
+    with pytest.raises(WaitTimeout):
+        client.run(fake.space_id, schema_id, revision, timeout=400)
+    assert fake.now() - start == pytest.approx(400)
+
+
+# -- the pure plan -----------------------------------------------------------
+
+STATUSES = [
+    "scheduled",
+    "active",
+    "stopping",
+    "paused",
+    "interrupted",
+    "finished",
+    "failed",
+    "cancelled",
+    "crashed",
+    "novel",
+]
+RUN_STATUSES = [
+    "scheduled",
+    "preparing",
+    "active",
+    "finished",
+    "failed",
+    "cancelled",
+    "crashed",
+    "odd",
+]
+
+
+@st.composite
+def executions(draw: st.DrawFn) -> Execution:
+    lanes = []
+    number = 0
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        runs = []
+        for _ in range(draw(st.integers(min_value=0, max_value=3))):
+            number += draw(st.integers(min_value=0, max_value=2))
+            runs.insert(
+                0,
+                {
+                    "runNumber": max(number, 1),
+                    "originRunNumber": draw(st.none() | st.integers(min_value=1, max_value=6)),
+                    "runType": draw(st.sampled_from(["regular", "rerun", "retry"])),
+                    "status": draw(st.sampled_from(RUN_STATUSES)),
+                    "iteratedStoreId": None,
+                    "exceptionStoreId": draw(st.none() | st.just("store")),
+                    "parallelBoxes": [],
+                    "isRetriable": draw(st.booleans()),
+                    "isRerunable": draw(st.booleans()),
+                },
+            )
+        lanes.append({"schemaId": "lane", "runs": runs})
+    details = {
+        "atmWorkflowExecutionId": "wid",
+        "atmWorkflowSchemaSnapshotId": "s",
+        "name": "n",
+        "atmInventoryId": "i",
+        "spaceId": "s",
+        "userId": "u",
+        "status": draw(st.sampled_from(STATUSES)),
+        "scheduleTime": 1,
+        "startTime": 0,
+        "suspendTime": 0,
+        "finishTime": 0,
+        "lambdaSnapshotRegistry": {},
+        "storeRegistry": {},
+        "systemAuditLogStoreId": None,
+        "lanes": lanes,
+    }
+    return Execution.from_model(WorkflowExecutionDetails.from_dict(details))
+
+
+@settings(max_examples=400)
+@given(
+    execution=executions(),
+    operations=st.sampled_from([("retry", "rerun"), ("rerun",), ("retry",), ("rerun", "retry")]),
+    whole_lane=st.booleans(),
+)
+def test_a_plan_always_names_a_run_that_allows_its_operation(
+    execution: Execution, operations: tuple[str, ...], whole_lane: bool
+) -> None:
+    try:
+        plan = plan_repair(
+            execution, tuple(RepairOperation(o) for o in operations), whole_lane=whole_lane
+        )
+    except NothingToRepair:
+        return  # refusing is always allowed; the property is about the plans made
+    assert plan.operation in operations
+    run = execution.lane(plan.lane_index).run(plan.run_number)
+    allowed = run.is_retriable if plan.operation is RepairOperation.RETRY else run.is_rerunable
+    assert allowed
+    assert execution.status in ("failed", "cancelled")
+
+
+def test_a_cycle_of_origins_does_not_hang() -> None:
+    """Found by the property above: origins pointing at each other once looped forever."""
+
+    def run(number: int, origin: int) -> dict[str, Any]:
+        return {
+            "runNumber": number,
+            "originRunNumber": origin,
+            "runType": "rerun",
+            "status": "failed",
+            "iteratedStoreId": "s",
+            "exceptionStoreId": "e",
+            "parallelBoxes": [],
+            "isRetriable": True,
+            "isRerunable": True,
+        }
+
+    details = {
+        "atmWorkflowExecutionId": "wid",
+        "atmWorkflowSchemaSnapshotId": "s",
+        "name": "n",
+        "atmInventoryId": "i",
+        "spaceId": "s",
+        "userId": "u",
+        "status": "failed",
+        "scheduleTime": 1,
+        "startTime": 0,
+        "suspendTime": 0,
+        "finishTime": 0,
+        "lambdaSnapshotRegistry": {},
+        "storeRegistry": {},
+        "systemAuditLogStoreId": None,
+        "lanes": [{"schemaId": "l", "runs": [run(2, 1), run(1, 2)]}],
+    }
+    execution = Execution.from_model(WorkflowExecutionDetails.from_dict(details))
+    plan = plan_repair(execution, (RepairOperation.RERUN,), whole_lane=True)
+    assert (plan.lane_index, plan.run_number) == (1, 1)
