@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 PRISM  := tests/upstream_mock/node_modules/.bin/prism
 
 .DEFAULT_GOAL := help
-.PHONY: help venv generate check-generated lint typecheck spec pytest test bench
+.PHONY: help venv generate check-generated lint typecheck spec pytest test bench demo
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -43,6 +43,9 @@ pytest: $(STAMP) $(PRISM) ## Run the test suite
 	$(BIN)/pytest
 
 test: lint typecheck spec check-generated pytest ## Every check: lint, types, spec, drift, tests
+
+demo: $(STAMP) ## The whole story against a simulated provider over HTTP on loopback
+	$(BIN)/onedata-workflows demo
 
 bench: $(STAMP) ## Measure the simulator's HTTP server against a plain http.server baseline
 	$(BIN)/python benchmarks/loopback.py

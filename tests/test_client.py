@@ -582,6 +582,12 @@ def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ONEPROVIDER_HOST", "op.example.org")
     with WorkflowClient.from_env() as client:
         assert client.base_url == "https://op.example.org/api/v3/oneprovider"
+    monkeypatch.setenv("ONEPROVIDER_BASE_URL", "http://127.0.0.1:8080/api/v3/oneprovider")
+    with WorkflowClient.from_env() as client:
+        assert client.base_url == "http://127.0.0.1:8080/api/v3/oneprovider"
+    monkeypatch.delenv("ONEDATA_TOKEN")
+    with pytest.raises(ValueError, match="ONEDATA_TOKEN"):
+        WorkflowClient.from_env()
 
 
 def test_defaults_timeouts_and_tls() -> None:

@@ -92,6 +92,7 @@ API_PATH = "/api/v3/oneprovider"
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 """30 s to read an answer, 10 s to connect: the generated client's default is no timeout."""
 ENV_HOST = "ONEPROVIDER_HOST"
+ENV_BASE_URL = "ONEPROVIDER_BASE_URL"
 ENV_TOKEN = "ONEDATA_TOKEN"
 # The generated parsers need a client only to read raise_on_unexpected_status.
 _PARSING_CLIENT = GeneratedClient(base_url="https://unused", raise_on_unexpected_status=False)
@@ -220,11 +221,17 @@ class _BaseClient:
 
     @classmethod
     def from_env(cls, **kwargs: Any) -> Self:
-        """A client for ``$ONEPROVIDER_HOST`` with the token in ``$ONEDATA_TOKEN``."""
-        missing = [name for name in (ENV_HOST, ENV_TOKEN) if not os.environ.get(name)]
+        """A client for ``$ONEPROVIDER_HOST`` with the token in ``$ONEDATA_TOKEN``.
+
+        ``$ONEPROVIDER_BASE_URL``, when set, is used instead of the host.
+        """
+        base_url = os.environ.get(ENV_BASE_URL) or None
+        missing = [ENV_HOST] if not base_url and not os.environ.get(ENV_HOST) else []
+        missing += [ENV_TOKEN] if not os.environ.get(ENV_TOKEN) else []
         if missing:
             raise ValueError(f"set {' and '.join(missing)} in the environment")
-        return cls(host=os.environ[ENV_HOST], token=os.environ[ENV_TOKEN], **kwargs)
+        host = None if base_url else os.environ[ENV_HOST]
+        return cls(host=host, token=os.environ[ENV_TOKEN], base_url=base_url, **kwargs)
 
     # -- building -------------------------------------------------------------
 

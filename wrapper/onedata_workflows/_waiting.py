@@ -82,16 +82,23 @@ class ExecutionEvent:
         where = f"lane {self.lane_index} run {self.run_number}: " if self.lane_index else ""
         if self.kind is EventKind.NEW_LANE_RUN:
             return f"{where}new run, {self.new}"
+        if self.old is None:
+            return f"{where}{self.new}"
         return f"{where}{self.old} → {self.new}"
 
 
 def changes(old: Execution | None, new: Execution) -> list[ExecutionEvent]:
-    """The events between two looks; everything is new on the first look."""
+    """The events between two looks.
+
+    The first look (``old`` is None) gives one event, the status it found: the runs
+    already there are where the wait starts, not changes.
+    """
+    if old is None:
+        return [ExecutionEvent(EventKind.EXECUTION_STATUS, new, None, new.status)]
     events = []
-    if old is None or old.status != new.status:
-        previous = None if old is None else old.status
-        events.append(ExecutionEvent(EventKind.EXECUTION_STATUS, new, previous, new.status))
-    before = {} if old is None else _runs(old)
+    if old.status != new.status:
+        events.append(ExecutionEvent(EventKind.EXECUTION_STATUS, new, old.status, new.status))
+    before = _runs(old)
     for (lane, number), status in _runs(new).items():
         if (lane, number) not in before:
             events.append(ExecutionEvent(EventKind.NEW_LANE_RUN, new, None, status, lane, number))

@@ -250,8 +250,9 @@ class Service:
         lanes = schema.revisions.get(clean["atmWorkflowSchemaRevisionNumber"])
         if lanes is None:
             raise errors.not_found()
-        ex = self.schedule(schema, lanes, space_id, user.id, clean.get("callback"),
-                           clean.get("logLevel", "info"))  # fmt: skip
+        ex = self.schedule(
+            schema, lanes, space_id, user.id, clean.get("callback"), clean.get("logLevel", "info")
+        )
         return json_response(201, {"atmWorkflowExecutionId": ex.id}, location=self._location(ex.id))
 
     def schedule(
