@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,7 @@ import yaml
 
 from onedata_workflows.testing import FakeOneprovider
 
+from .clients import make_client
 from .contract import ContractChecker
 from .raw_api import RawApi
 
@@ -49,3 +51,29 @@ def fake(contract: ContractChecker) -> Iterator[FakeOneprovider]:
 def api(fake: FakeOneprovider) -> Iterator[RawApi]:
     with RawApi(fake) as raw:
         yield raw
+
+
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    """A private event loop, for driving the async client from a sync test body."""
+    event_loop = asyncio.new_event_loop()
+    yield event_loop
+    event_loop.close()
+
+
+@pytest.fixture(params=["sync", "async"])
+def virtual_client(
+    request: pytest.FixtureRequest, fake: FakeOneprovider, loop: asyncio.AbstractEventLoop
+) -> Iterator[Any]:
+    """Each client in turn, on the simulator's virtual clock: waiting costs no real time."""
+    made = make_client(
+        request.param,
+        loop,
+        base_url=fake.base_url,
+        token=fake.token,
+        transport=fake.transport(),
+        sleep=fake.advance,
+        monotonic=fake.now,
+    )
+    yield made
+    made.close()

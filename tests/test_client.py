@@ -42,13 +42,6 @@ KINDS = ["sync", "async"]
 TOKEN = "test-token-5f2a9c81e7d34b06"
 
 
-@pytest.fixture
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = asyncio.new_event_loop()
-    yield event_loop
-    event_loop.close()
-
-
 @pytest.fixture(params=KINDS)
 def kind(request: pytest.FixtureRequest) -> str:
     kind: str = request.param

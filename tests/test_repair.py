@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,32 +19,6 @@ from onedata_workflows import (
 from onedata_workflows.testing import FakeOneprovider, LaneSpec, Outcome
 from oneprovider_automation_client.models import WorkflowExecutionDetails
 
-from .clients import make_client
-
-
-@pytest.fixture
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = asyncio.new_event_loop()
-    yield event_loop
-    event_loop.close()
-
-
-@pytest.fixture(params=["sync", "async"])
-def client(
-    request: pytest.FixtureRequest, fake: FakeOneprovider, loop: asyncio.AbstractEventLoop
-) -> Iterator[Any]:
-    made = make_client(
-        request.param,
-        loop,
-        base_url=fake.base_url,
-        token=fake.token,
-        transport=fake.transport(),
-        sleep=fake.advance,
-        monotonic=fake.now,
-    )
-    yield made
-    made.close()
-
 
 def failed_in_lane_2(fake: FakeOneprovider, *outcomes: Outcome, max_retries: int = 0) -> str:
     lanes = [LaneSpec(), LaneSpec(outcomes=list(outcomes), max_retries=max_retries), LaneSpec()]
@@ -56,9 +28,9 @@ def failed_in_lane_2(fake: FakeOneprovider, *outcomes: Outcome, max_retries: int
     return wid
 
 
-def test_rerun_from_failed_lane(client: Any, fake: FakeOneprovider) -> None:
+def test_rerun_from_failed_lane(virtual_client: Any, fake: FakeOneprovider) -> None:
     wid = failed_in_lane_2(fake, Outcome.FAIL)
-    plan = client.rerun_from_failed_lane(wid, wait=True)
+    plan = virtual_client.rerun_from_failed_lane(wid, wait=True)
     assert (plan.operation, plan.lane_index, plan.run_number) == (RepairOperation.RERUN, 2, 1)
     assert plan.performed
     assert "lane 2 run 1 ended failed" in plan.reason
@@ -70,9 +42,9 @@ def test_rerun_from_failed_lane(client: Any, fake: FakeOneprovider) -> None:
     ]
 
 
-def test_dry_run_calls_nothing(client: Any, fake: FakeOneprovider) -> None:
+def test_dry_run_calls_nothing(virtual_client: Any, fake: FakeOneprovider) -> None:
     wid = failed_in_lane_2(fake, Outcome.FAIL_ITEMS)
-    plan = client.retry_failed_lane(wid, dry_run=True)
+    plan = virtual_client.retry_failed_lane(wid, dry_run=True)
     assert (plan.operation, plan.lane_index, plan.run_number, plan.performed) == (
         "retry",
         2,
@@ -83,18 +55,18 @@ def test_dry_run_calls_nothing(client: Any, fake: FakeOneprovider) -> None:
     assert fake.execution(wid)["status"] == "failed"
 
 
-def test_retry_failed_lane(client: Any, fake: FakeOneprovider) -> None:
+def test_retry_failed_lane(virtual_client: Any, fake: FakeOneprovider) -> None:
     wid = failed_in_lane_2(fake, Outcome.FAIL_ITEMS)
-    plan = client.retry_failed_lane(wid)
+    plan = virtual_client.retry_failed_lane(wid)
     assert (plan.operation, plan.run_number) == ("retry", 1)
     assert fake.execution(wid)["lanes"][1]["runs"][0]["runType"] == "retry"
-    assert client.wait_until_finished(wid).status is ExecutionStatus.FINISHED
+    assert virtual_client.wait_until_finished(wid).status is ExecutionStatus.FINISHED
 
 
-def test_retry_of_a_hard_failure_says_why_not(client: Any, fake: FakeOneprovider) -> None:
+def test_retry_of_a_hard_failure_says_why_not(virtual_client: Any, fake: FakeOneprovider) -> None:
     wid = failed_in_lane_2(fake, Outcome.FAIL)
     with pytest.raises(NothingToRepair) as nothing:
-        client.retry_failed_lane(wid)
+        virtual_client.retry_failed_lane(wid)
     (candidate,) = nothing.value.candidates
     assert (candidate.lane_index, candidate.run_number, candidate.status) == (2, 1, "failed")
     assert "isRetriable is false" in candidate.reason
@@ -106,24 +78,26 @@ def test_retry_of_a_hard_failure_says_why_not(client: Any, fake: FakeOneprovider
     [(Outcome.CRASH, "crashed"), (Outcome.FINISH, "nothing failed"), (None, "not ended")],
 )
 def test_nothing_to_repair(
-    client: Any, fake: FakeOneprovider, outcome: Outcome | None, reason: str
+    virtual_client: Any, fake: FakeOneprovider, outcome: Outcome | None, reason: str
 ) -> None:
     lanes = [
         LaneSpec(duration=1000 if outcome is None else 10, outcomes=[outcome or Outcome.FINISH])
     ]
     wid = fake.schedule_execution(fake.add_workflow_schema(lanes)[0])
     fake.advance(50)
-    for repair in (client.rerun_from_failed_lane, client.retry_failed_lane):
+    for repair in (virtual_client.rerun_from_failed_lane, virtual_client.retry_failed_lane):
         with pytest.raises(NothingToRepair, match=reason) as nothing:
             repair(wid)
         assert nothing.value.execution_id == wid
         assert all(reason in c.reason for c in nothing.value.candidates)
 
 
-def test_whole_lane_rerun_goes_back_to_the_regular_run(client: Any, fake: FakeOneprovider) -> None:
+def test_whole_lane_rerun_goes_back_to_the_regular_run(
+    virtual_client: Any, fake: FakeOneprovider
+) -> None:
     wid = failed_in_lane_2(fake, Outcome.FAIL_ITEMS, Outcome.FAIL_ITEMS, max_retries=1)
-    assert client.rerun_from_failed_lane(wid, dry_run=True).run_number == 2, "the retry run"
-    plan = client.rerun_from_failed_lane(wid, whole_lane=True)
+    assert virtual_client.rerun_from_failed_lane(wid, dry_run=True).run_number == 2, "the retry run"
+    plan = virtual_client.rerun_from_failed_lane(wid, whole_lane=True)
     assert (plan.lane_index, plan.run_number) == (2, 1)
     assert "from its regular run 1" in plan.reason
     rerun = fake.execution(wid)["lanes"][1]["runs"][0]
@@ -137,13 +111,13 @@ def test_whole_lane_rerun_goes_back_to_the_regular_run(client: Any, fake: FakeOn
     ("outcome", "operation"), [(Outcome.FAIL_ITEMS, "retry"), (Outcome.FAIL, "rerun")]
 )
 def test_run_repairs_and_finishes(
-    client: Any, fake: FakeOneprovider, outcome: Outcome, operation: str
+    virtual_client: Any, fake: FakeOneprovider, outcome: Outcome, operation: str
 ) -> None:
     schema_id, revision = fake.add_workflow_schema(
         [LaneSpec(), LaneSpec(outcomes=[outcome]), LaneSpec()]
     )
     repaired: list[Any] = []
-    summary = client.run(fake.space_id, schema_id, revision, on_repair=repaired.append)
+    summary = virtual_client.run(fake.space_id, schema_id, revision, on_repair=repaired.append)
     assert summary.succeeded
     assert summary.execution.status is ExecutionStatus.FINISHED
     assert [(r.operation, r.lane_index, r.run_number) for r in summary.repairs] == [
@@ -156,26 +130,26 @@ def test_run_repairs_and_finishes(
     )
 
 
-def test_run_gives_up_after_max_repairs(client: Any, fake: FakeOneprovider) -> None:
+def test_run_gives_up_after_max_repairs(virtual_client: Any, fake: FakeOneprovider) -> None:
     schema_id, revision = fake.add_workflow_schema([LaneSpec(outcomes=[Outcome.FAIL] * 5)])
-    summary = client.run(fake.space_id, schema_id, revision, max_repairs=2)
+    summary = virtual_client.run(fake.space_id, schema_id, revision, max_repairs=2)
     assert summary.execution.status is ExecutionStatus.FAILED
     assert [r.run_number for r in summary.repairs] == [1, 2]
-    none = client.run(fake.space_id, schema_id, revision, max_repairs=0)
+    none = virtual_client.run(fake.space_id, schema_id, revision, max_repairs=0)
     assert (none.execution.status, none.repairs) == (ExecutionStatus.FAILED, ())
     with pytest.raises(ExecutionFailed):
-        client.run(fake.space_id, schema_id, revision, max_repairs=1, raise_on_failure=True)
+        virtual_client.run(fake.space_id, schema_id, revision, max_repairs=1, raise_on_failure=True)
     with pytest.raises(ValueError, match="max_repairs"):
-        client.run(fake.space_id, schema_id, revision, max_repairs=-1)
+        virtual_client.run(fake.space_id, schema_id, revision, max_repairs=-1)
 
 
-def test_run_does_not_repair_a_crash(client: Any, fake: FakeOneprovider) -> None:
+def test_run_does_not_repair_a_crash(virtual_client: Any, fake: FakeOneprovider) -> None:
     schema_id, revision = fake.add_workflow_schema([LaneSpec(outcomes=[Outcome.CRASH])])
-    summary = client.run(fake.space_id, schema_id, revision, max_repairs=3)
+    summary = virtual_client.run(fake.space_id, schema_id, revision, max_repairs=3)
     assert (summary.execution.status, summary.repairs) == (ExecutionStatus.CRASHED, ())
 
 
-def test_run_bounds_the_whole_story(client: Any, fake: FakeOneprovider) -> None:
+def test_run_bounds_the_whole_story(virtual_client: Any, fake: FakeOneprovider) -> None:
     from onedata_workflows import WaitTimeout
 
     schema_id, revision = fake.add_workflow_schema(
@@ -183,7 +157,7 @@ def test_run_bounds_the_whole_story(client: Any, fake: FakeOneprovider) -> None:
     )
     start = fake.now()
     with pytest.raises(WaitTimeout):
-        client.run(fake.space_id, schema_id, revision, timeout=400)
+        virtual_client.run(fake.space_id, schema_id, revision, timeout=400)
     assert fake.now() - start == pytest.approx(400)
 
 

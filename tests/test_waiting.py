@@ -6,7 +6,6 @@ import asyncio
 import inspect
 import logging
 import random
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -36,30 +35,6 @@ START = 1_767_225_600.0
 FINE = PollPolicy(initial=0.5, maximum=0.5, jitter=False)
 
 
-@pytest.fixture
-def loop() -> Iterator[asyncio.AbstractEventLoop]:
-    event_loop = asyncio.new_event_loop()
-    yield event_loop
-    event_loop.close()
-
-
-@pytest.fixture(params=["sync", "async"])
-def client(
-    request: pytest.FixtureRequest, fake: FakeOneprovider, loop: asyncio.AbstractEventLoop
-) -> Iterator[Any]:
-    made = make_client(
-        request.param,
-        loop,
-        base_url=fake.base_url,
-        token=fake.token,
-        transport=fake.transport(),
-        sleep=fake.advance,
-        monotonic=fake.now,
-    )
-    yield made
-    made.close()
-
-
 def schedule(fake: FakeOneprovider, *lanes: LaneSpec) -> str:
     return fake.schedule_execution(fake.add_workflow_schema(list(lanes))[0])
 
@@ -68,9 +43,9 @@ def simulated(fake: FakeOneprovider) -> float:
     return fake.now() - START
 
 
-def test_a_quick_run_is_seen_ending_quickly(client: Any, fake: FakeOneprovider) -> None:
+def test_a_quick_run_is_seen_ending_quickly(virtual_client: Any, fake: FakeOneprovider) -> None:
     wid = schedule(fake, LaneSpec(duration=3))
-    execution = client.wait_until_finished(wid)
+    execution = virtual_client.wait_until_finished(wid)
     assert execution.status is ExecutionStatus.FINISHED
     ended = execution.finish_time.timestamp() - START
     assert simulated(fake) - ended <= 2 * PollPolicy().initial + 1, (
@@ -78,9 +53,9 @@ def test_a_quick_run_is_seen_ending_quickly(client: Any, fake: FakeOneprovider) 
     )
 
 
-def test_an_hours_long_run_is_seen_ending(client: Any, fake: FakeOneprovider) -> None:
+def test_an_hours_long_run_is_seen_ending(virtual_client: Any, fake: FakeOneprovider) -> None:
     wid = schedule(fake, LaneSpec(duration=3 * 3600))
-    execution = client.wait_until_finished(wid, timeout=4 * 3600)
+    execution = virtual_client.wait_until_finished(wid, timeout=4 * 3600)
     assert execution.status is ExecutionStatus.FINISHED
     ended = execution.finish_time.timestamp() - START
     assert simulated(fake) - ended <= PollPolicy().maximum, "seen within one ceiling interval"
@@ -108,20 +83,24 @@ def test_poll_count_for_a_long_run(fake: FakeOneprovider) -> None:
     assert len(counted) <= 3 * 3600 / 25
 
 
-def test_stopping_is_never_the_end(client: Any, fake: FakeOneprovider) -> None:
+def test_stopping_is_never_the_end(virtual_client: Any, fake: FakeOneprovider) -> None:
     wid = schedule(fake, LaneSpec(duration=2))
-    statuses = [e.new for e in client.watch(wid, poll=FINE) if e.kind is EventKind.EXECUTION_STATUS]
+    statuses = [
+        e.new for e in virtual_client.watch(wid, poll=FINE) if e.kind is EventKind.EXECUTION_STATUS
+    ]
     assert statuses[-2:] == ["stopping", "finished"]
 
 
-def test_events_fire_once_per_change_and_match_watch(client: Any, fake: FakeOneprovider) -> None:
+def test_events_fire_once_per_change_and_match_watch(
+    virtual_client: Any, fake: FakeOneprovider
+) -> None:
     lanes = [
         LaneSpec(duration=5),
         LaneSpec(duration=5, max_retries=1, outcomes=[Outcome.FAIL_ITEMS]),
     ]
     seen: list[Any] = []
-    client.wait_until_finished(schedule(fake, *lanes), on_update=seen.append, poll=FINE)
-    watched = list(client.watch(schedule(fake, *lanes), poll=FINE))
+    virtual_client.wait_until_finished(schedule(fake, *lanes), on_update=seen.append, poll=FINE)
+    watched = list(virtual_client.watch(schedule(fake, *lanes), poll=FINE))
     describe = [(e.kind, e.old, e.new, e.lane_index, e.run_number) for e in seen]
     assert describe == [(e.kind, e.old, e.new, e.lane_index, e.run_number) for e in watched]
     assert len(set(describe)) == len(describe), "no change is reported twice"
@@ -131,14 +110,14 @@ def test_events_fire_once_per_change_and_match_watch(client: Any, fake: FakeOnep
     assert describe[-1][:3] == (EventKind.EXECUTION_STATUS, "stopping", "finished")
 
 
-def test_a_suspension_ends_the_wait_by_default(client: Any, fake: FakeOneprovider) -> None:
+def test_a_suspension_ends_the_wait_by_default(virtual_client: Any, fake: FakeOneprovider) -> None:
     wid = schedule(fake, LaneSpec(outcomes=[Outcome.INTERRUPT]))
-    execution = client.wait_until_finished(wid)
+    execution = virtual_client.wait_until_finished(wid)
     assert execution.status is ExecutionStatus.INTERRUPTED
     assert execution.is_suspended
 
 
-def test_pause_and_resume_during_a_wait(client: Any, fake: FakeOneprovider) -> None:
+def test_pause_and_resume_during_a_wait(virtual_client: Any, fake: FakeOneprovider) -> None:
     wid = schedule(fake, LaneSpec(duration=100))
     statuses: list[str] = []
 
@@ -156,7 +135,7 @@ def test_pause_and_resume_during_a_wait(client: Any, fake: FakeOneprovider) -> N
     with WorkflowClient(
         base_url=fake.base_url, token=fake.token, transport=fake.transport()
     ) as fake_client:
-        execution = client.wait_until_finished(
+        execution = virtual_client.wait_until_finished(
             wid, on_update=operator, wait_through_suspension=True, poll=FINE
         )
     assert execution.status is ExecutionStatus.FINISHED
@@ -216,11 +195,11 @@ def test_an_unknown_status_is_polled_through_and_logged_once(
     ],
 )
 def test_transient_failures_are_polled_through(
-    client: Any, fake: FakeOneprovider, faults: list[Fault]
+    virtual_client: Any, fake: FakeOneprovider, faults: list[Fault]
 ) -> None:
     wid = schedule(fake, LaneSpec(duration=120), LaneSpec(duration=60))
     fake.inject_random(faults, rate=0.3)
-    execution = client.wait_until_finished(wid)
+    execution = virtual_client.wait_until_finished(wid)
     assert execution.status is ExecutionStatus.FINISHED
     assert sum(fake.injected.values()) > 3
 
@@ -287,14 +266,14 @@ def test_fatal_errors_end_the_wait_at_once(
 
 @pytest.mark.parametrize("latency", [0.0, 2.5])
 def test_deadline_overshoot_is_at_most_one_request(
-    client: Any, fake: FakeOneprovider, latency: float
+    virtual_client: Any, fake: FakeOneprovider, latency: float
 ) -> None:
     wid = schedule(fake, LaneSpec(duration=10_000))
     if latency:
         fake.inject(Fault.latency(latency), times=None)
     start = fake.now()
     with pytest.raises(WaitTimeout) as timeout:
-        client.wait_until_finished(wid, timeout=300)
+        virtual_client.wait_until_finished(wid, timeout=300)
     overshoot = fake.now() - start - 300
     assert 0 <= overshoot <= latency + 1e-6
     assert timeout.value.execution.status is ExecutionStatus.ACTIVE
@@ -302,10 +281,10 @@ def test_deadline_overshoot_is_at_most_one_request(
     assert fake.execution(wid)["status"] == "active", "left running"
 
 
-def test_cancel_on_timeout(client: Any, fake: FakeOneprovider) -> None:
+def test_cancel_on_timeout(virtual_client: Any, fake: FakeOneprovider) -> None:
     wid = schedule(fake, LaneSpec(duration=10_000))
     with pytest.raises(WaitTimeout) as timeout:
-        client.wait_until_finished(wid, timeout=60, cancel_on_timeout=True)
+        virtual_client.wait_until_finished(wid, timeout=60, cancel_on_timeout=True)
     assert timeout.value.cancelled
     assert fake.execution(wid)["status"] == "stopping"
     assert "cancelled" in str(timeout.value)
@@ -315,12 +294,12 @@ def test_cancel_on_timeout(client: Any, fake: FakeOneprovider) -> None:
     ("outcome", "status"), [(Outcome.FAIL, "failed"), (Outcome.CRASH, "crashed")]
 )
 def test_raise_on_failure(
-    client: Any, fake: FakeOneprovider, outcome: Outcome, status: str
+    virtual_client: Any, fake: FakeOneprovider, outcome: Outcome, status: str
 ) -> None:
     wid = schedule(fake, LaneSpec(), LaneSpec(outcomes=[outcome]), LaneSpec())
-    assert client.wait_until_finished(wid).status == status, "returned by default"
+    assert virtual_client.wait_until_finished(wid).status == status, "returned by default"
     with pytest.raises(ExecutionFailed) as failed:
-        client.wait_until_finished(wid, raise_on_failure=True)
+        virtual_client.wait_until_finished(wid, raise_on_failure=True)
     assert failed.value.lane_index == 2
     assert failed.value.run.run_number == 1
     assert (
@@ -330,11 +309,11 @@ def test_raise_on_failure(
     assert failed.value.execution.status == status
 
 
-def test_bad_wait_arguments(client: Any) -> None:
+def test_bad_wait_arguments(virtual_client: Any) -> None:
     with pytest.raises(ValueError, match="timeout"):
-        client.wait_until_finished("w", timeout=0)
+        virtual_client.wait_until_finished("w", timeout=0)
     with pytest.raises(ValueError, match="wid"):
-        client.wait_until_finished("")
+        virtual_client.wait_until_finished("")
     with pytest.raises(ValueError, match="maximum"):
         PollPolicy(initial=10, maximum=1)
 
@@ -342,21 +321,21 @@ def test_bad_wait_arguments(client: Any) -> None:
 # -- many at once ----------------------------------------------------------------
 
 
-def test_as_completed_yields_in_finishing_order(client: Any, fake: FakeOneprovider) -> None:
+def test_as_completed_yields_in_finishing_order(virtual_client: Any, fake: FakeOneprovider) -> None:
     durations = [300, 20, 120, 60, 5]
     wids = [schedule(fake, LaneSpec(duration=d)) for d in durations]
-    finished = [e.id for e in client.as_completed(wids, concurrency=2)]
+    finished = [e.id for e in virtual_client.as_completed(wids, concurrency=2)]
     by_duration = [wid for _, wid in sorted(zip(durations, wids, strict=True))]
     assert finished == by_duration
-    results = client.wait_for_many(wids)
+    results = virtual_client.wait_for_many(wids)
     assert list(results) == wids
     assert all(e.status is ExecutionStatus.FINISHED for e in results.values())
 
 
-def test_many_with_a_deadline(client: Any, fake: FakeOneprovider) -> None:
+def test_many_with_a_deadline(virtual_client: Any, fake: FakeOneprovider) -> None:
     quick, slow = schedule(fake, LaneSpec(duration=5)), schedule(fake, LaneSpec(duration=10_000))
     with pytest.raises(WaitTimeout) as timeout:
-        client.wait_for_many([quick, slow], timeout=100)
+        virtual_client.wait_for_many([quick, slow], timeout=100)
     assert list(timeout.value.pending) == [slow]
     assert timeout.value.pending[slow].status is ExecutionStatus.ACTIVE
 
