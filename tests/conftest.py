@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from onedata_workflows.testing import FakeOneprovider
+from onedata_workflows.testing import FakeOneprovider, RawRequest, RawResponse
+from onedata_workflows.testing._service import Service
 
 from .clients import make_client
 from .contract import ContractChecker
@@ -34,17 +35,30 @@ def published(name: str) -> Any:
     return json.loads((PUBLISHED / name).read_text())
 
 
-@pytest.fixture
-def contract() -> ContractChecker:
-    return ContractChecker()
+@pytest.fixture(autouse=True)
+def contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[ContractChecker]:
+    """Every answer of every simulated provider in every test is checked against openapi.yaml.
+
+    The check sits on the simulator's one core, so it covers in-process and HTTP use,
+    fixtures and providers that tests build themselves.
+    """
+    checker = ContractChecker()
+    handle = Service.handle
+
+    def checked(self: Service, request: RawRequest) -> tuple[str | None, RawResponse]:
+        operation, response = handle(self, request)
+        checker(operation, request, response)
+        return operation, response
+
+    monkeypatch.setattr(Service, "handle", checked)
+    yield checker
+    assert not checker.problems, "\n".join(checker.problems)
 
 
 @pytest.fixture
-def fake(contract: ContractChecker) -> Iterator[FakeOneprovider]:
-    """A simulated provider whose every exchange is checked against openapi.yaml."""
-    provider = FakeOneprovider(on_exchange=contract)
-    yield provider
-    assert not contract.problems, "\n".join(contract.problems)
+def fake() -> FakeOneprovider:
+    """A simulated provider on a virtual clock (its exchanges are checked by ``contract``)."""
+    return FakeOneprovider()
 
 
 @pytest.fixture

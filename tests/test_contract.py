@@ -74,14 +74,16 @@ def test_undocumented_status_and_body_are_caught() -> None:
     assert "missing header Location" in checker.problems[2]
 
 
-def test_accepted_off_spec_requests_are_caught(fake: FakeOneprovider) -> None:
-    checker = ContractChecker()
-    fake.on_exchange = checker
+def test_accepted_off_spec_requests_are_caught(
+    fake: FakeOneprovider, contract: ContractChecker
+) -> None:
     schema_id, _ = fake.add_workflow_schema([LaneSpec()])
     with RawApi(fake) as api:
         api.schedule(schema_id, revision="1")  # type: ignore[arg-type]
-        assert any("request body" in p for p in checker.problems)
-        checker.problems.clear()
-        with checker.lenient():
+        assert any("request body" in p for p in contract.problems)
+        contract.problems.clear()
+        with contract.lenient():
             api.schedule(schema_id, revision="1")  # type: ignore[arg-type]
-        assert checker.problems == []
+        assert contract.problems == []
+        api.http.get("/automation/execution/workflows/x")
+        assert contract.checked == 3, "every exchange went through the checker"
