@@ -21,12 +21,11 @@ from ._errors import (
     OnedataError,
     UnauthorizedError,
 )
-from ._models import Execution, ExecutionStatus, LaneRunStatus, Phase
+from ._models import Execution, ExecutionStatus, LaneRunStatus
 from ._repair import RepairPlan
 
 logger = logging.getLogger("onedata_workflows")
 
-FINAL = frozenset({Phase.ENDED})
 DEFAULT_TIMEOUT = 3600.0
 """A wait gives up after an hour unless told otherwise."""
 

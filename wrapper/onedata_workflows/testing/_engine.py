@@ -29,10 +29,6 @@ REPEATABLE = frozenset({"finished", "failed", "cancelled"})
 PHASES = {"waiting": WAITING, "ongoing": ONGOING, "suspended": SUSPENDED, "ended": ENDED}
 
 
-def phase_of(status: str) -> str:
-    return next(name for name, statuses in PHASES.items() if status in statuses)
-
-
 class StopReason(IntEnum):
     """Why a lane run is stopping; a stronger (higher) reason overrides a weaker one."""
 
