@@ -244,21 +244,31 @@ def test_server_failures_are_one_line(cli: Cli, fake: FakeOneprovider) -> None:
     assert re.fullmatch(pattern + r" \(text/html, \d+ bytes\)\n", err)
 
 
+class Announced(io.StringIO):
+    """An output that tells when something was written to it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = threading.Event()
+
+    def write(self, text: str) -> int:
+        count = super().write(text)
+        self.written.set()
+        return count
+
+
 def test_simulate_serves_until_stopped() -> None:
-    out, err = io.StringIO(), io.StringIO()
+    out, err = Announced(), io.StringIO()
     stop = threading.Event()
     done: list[int] = []
-    thread = threading.Thread(
-        target=lambda: done.append(
-            main(["simulate", "--json", "--fail-lane", "2"], out=out, err=err, stop=stop)
-        )
-    )
+
+    def serve() -> None:
+        done.append(main(["simulate", "--json", "--fail-lane", "2"], out=out, err=err, stop=stop))
+
+    thread = threading.Thread(target=serve)
     thread.start()
     try:
-        for _ in range(1000):
-            if out.getvalue():
-                break
-            stop.wait(0.01)
+        assert out.written.wait(timeout=30), err.getvalue()
         info = json.loads(out.getvalue())
         assert info["baseUrl"].startswith("http://127.0.0.1:")
         response = httpx.post(

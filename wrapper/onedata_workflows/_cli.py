@@ -277,7 +277,10 @@ def _simulate(cmd: Command) -> int:
                 ]
             ),
         )
-        cmd.stop.wait()
+        try:
+            cmd.stop.wait()
+        except KeyboardInterrupt:
+            pass  # Ctrl-C is how a simulation ends
     return EXIT_OK
 
 
