@@ -47,5 +47,6 @@ test: lint typecheck spec check-generated pytest ## Every check: lint, types, sp
 demo: $(STAMP) ## The whole story against a simulated provider over HTTP on loopback
 	$(BIN)/onedata-workflows demo
 
-bench: $(STAMP) ## Measure the simulator's HTTP server against a plain http.server baseline
+bench: $(STAMP) ## Measurements against baselines in the same run: HTTP server, polling cost
 	$(BIN)/python benchmarks/loopback.py
+	$(BIN)/python benchmarks/polling.py
