@@ -15,6 +15,7 @@ Exit codes:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -277,10 +278,8 @@ def _simulate(cmd: Command) -> int:
                 ]
             ),
         )
-        try:
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how a simulation ends
             cmd.stop.wait()
-        except KeyboardInterrupt:
-            pass  # Ctrl-C is how a simulation ends
     return EXIT_OK
 
 
