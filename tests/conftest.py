@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
 
 from onedata_workflows.testing import FakeOneprovider, RawRequest, RawResponse
 from onedata_workflows.testing._service import Service
@@ -17,6 +19,12 @@ from onedata_workflows.testing._service import Service
 from .clients import make_client
 from .contract import ContractChecker
 from .raw_api import RawApi
+
+# In CI, property tests draw the same examples every run: a failure there is
+# reproducible, and a landing never depends on luck. Locally they explore.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = Path(__file__).resolve().parent / "data" / "published"
