@@ -187,6 +187,28 @@ RUN_STATUSES = [
 ]
 
 
+def execution_of(status: str, lanes: list[dict[str, Any]]) -> Execution:
+    """An execution read from a details document with these lanes, as the service sends it."""
+    details = {
+        "atmWorkflowExecutionId": "wid",
+        "atmWorkflowSchemaSnapshotId": "s",
+        "name": "n",
+        "atmInventoryId": "i",
+        "spaceId": "s",
+        "userId": "u",
+        "status": status,
+        "scheduleTime": 1,
+        "startTime": 0,
+        "suspendTime": 0,
+        "finishTime": 0,
+        "lambdaSnapshotRegistry": {},
+        "storeRegistry": {},
+        "systemAuditLogStoreId": None,
+        "lanes": lanes,
+    }
+    return Execution.from_model(WorkflowExecutionDetails.from_dict(details))
+
+
 @st.composite
 def executions(draw: st.DrawFn) -> Execution:
     lanes = []
@@ -210,24 +232,7 @@ def executions(draw: st.DrawFn) -> Execution:
                 },
             )
         lanes.append({"schemaId": "lane", "runs": runs})
-    details = {
-        "atmWorkflowExecutionId": "wid",
-        "atmWorkflowSchemaSnapshotId": "s",
-        "name": "n",
-        "atmInventoryId": "i",
-        "spaceId": "s",
-        "userId": "u",
-        "status": draw(st.sampled_from(STATUSES)),
-        "scheduleTime": 1,
-        "startTime": 0,
-        "suspendTime": 0,
-        "finishTime": 0,
-        "lambdaSnapshotRegistry": {},
-        "storeRegistry": {},
-        "systemAuditLogStoreId": None,
-        "lanes": lanes,
-    }
-    return Execution.from_model(WorkflowExecutionDetails.from_dict(details))
+    return execution_of(draw(st.sampled_from(STATUSES)), lanes)
 
 
 @settings(max_examples=400)
@@ -268,23 +273,6 @@ def test_a_cycle_of_origins_does_not_hang() -> None:
             "isRerunable": True,
         }
 
-    details = {
-        "atmWorkflowExecutionId": "wid",
-        "atmWorkflowSchemaSnapshotId": "s",
-        "name": "n",
-        "atmInventoryId": "i",
-        "spaceId": "s",
-        "userId": "u",
-        "status": "failed",
-        "scheduleTime": 1,
-        "startTime": 0,
-        "suspendTime": 0,
-        "finishTime": 0,
-        "lambdaSnapshotRegistry": {},
-        "storeRegistry": {},
-        "systemAuditLogStoreId": None,
-        "lanes": [{"schemaId": "l", "runs": [run(2, 1), run(1, 2)]}],
-    }
-    execution = Execution.from_model(WorkflowExecutionDetails.from_dict(details))
+    execution = execution_of("failed", [{"schemaId": "l", "runs": [run(2, 1), run(1, 2)]}])
     plan = plan_repair(execution, (RepairOperation.RERUN,), whole_lane=True)
     assert (plan.lane_index, plan.run_number) == (1, 1)

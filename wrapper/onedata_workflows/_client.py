@@ -191,6 +191,24 @@ def _tls(verify: bool, ca_bundle: str | os.PathLike[str] | None) -> bool | ssl.S
     return verify
 
 
+Pool = TypeVar("Pool", httpx.Client, httpx.AsyncClient)
+
+
+def _pool(
+    make: Callable[..., Pool],
+    given: Pool | None,
+    transport: object | None,
+    timeout: float | httpx.Timeout,
+    verify: bool | ssl.SSLContext,
+) -> tuple[Pool, bool]:
+    """The connection pool to use, and whether the client owns (and so closes) it."""
+    if given is not None and transport is not None:
+        raise ValueError("give http_client or transport, not both")
+    if given is not None:
+        return given, False
+    return make(timeout=timeout, verify=verify, transport=transport), True
+
+
 class _BaseClient:
     """Configuration, request building and response reading: everything but I/O."""
 
@@ -491,11 +509,8 @@ class WorkflowClient(_BaseClient):
             clock=clock,
             monotonic=monotonic,
         )
-        if http_client is not None and transport is not None:
-            raise ValueError("give http_client or transport, not both")
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.Client(
-            timeout=timeout, verify=_tls(verify, ca_bundle), transport=transport
+        self._http, self._owns_http = _pool(
+            httpx.Client, http_client, transport, timeout, _tls(verify, ca_bundle)
         )
         self._sleep = sleep
 
@@ -849,11 +864,8 @@ class AsyncWorkflowClient(_BaseClient):
             clock=clock,
             monotonic=monotonic,
         )
-        if http_client is not None and transport is not None:
-            raise ValueError("give http_client or transport, not both")
-        self._owns_http = http_client is None
-        self._http = http_client or httpx.AsyncClient(
-            timeout=timeout, verify=_tls(verify, ca_bundle), transport=transport
+        self._http, self._owns_http = _pool(
+            httpx.AsyncClient, http_client, transport, timeout, _tls(verify, ca_bundle)
         )
         self._sleep = sleep
 
