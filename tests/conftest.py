@@ -20,11 +20,12 @@ from .clients import make_client
 from .contract import ContractChecker
 from .raw_api import RawApi
 
-# In CI, property tests draw the same examples every run: a failure there is
-# reproducible, and a landing never depends on luck. Locally they explore.
-settings.register_profile("ci", derandomize=True, database=None)
-if os.environ.get("CI"):
-    settings.load_profile("ci")
+# No per-example deadline: that would be a timing assertion, failing whenever the
+# machine is busy. In CI, property tests also draw the same examples every run, so a
+# failure there is reproducible and a landing never depends on luck.
+settings.register_profile("local", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, database=None)
+settings.load_profile("ci" if os.environ.get("CI") else "local")
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLISHED = Path(__file__).resolve().parent / "data" / "published"
