@@ -17,7 +17,7 @@ from . import _server
 from ._clock import Clock, ScaledClock, VirtualClock
 from ._engine import Engine, Ids, Notification, StopReason
 from ._errors import ServiceError
-from ._faults import Fault, FaultKind, Faults
+from ._faults import Disconnect, Fault, FaultKind, Faults
 from ._scenario import LaneSpec, Timing
 from ._service import (
     ErrorShape,
@@ -30,7 +30,7 @@ from ._service import (
     User,
     WorkflowSchema,
 )
-from ._transport import Disconnect, FakeTransport
+from ._transport import FakeTransport
 
 ALL_PRIVILEGES = frozenset(Privilege)
 CALLBACK_ATTEMPTS = 31

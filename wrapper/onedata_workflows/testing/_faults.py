@@ -9,6 +9,14 @@ from enum import StrEnum
 import attrs
 
 
+class Disconnect(Exception):
+    """The connection ends without an answer (injected). ``refused``: it never arrived."""
+
+    def __init__(self, *, refused: bool) -> None:
+        super().__init__("refused" if refused else "dropped")
+        self.refused = refused
+
+
 class FaultKind(StrEnum):
     STATUS = "status"
     HTML = "html"

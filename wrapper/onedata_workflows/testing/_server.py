@@ -13,13 +13,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ._service import BASE_PATH, RawRequest, reason_phrase
-from ._transport import Disconnect
-
-if TYPE_CHECKING:
-    from ._fake import FakeOneprovider
+from ._faults import Disconnect
+from ._service import BASE_PATH, Exchange, RawRequest, reason_phrase
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -79,13 +76,13 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, fake: FakeOneprovider, host: str, port: int) -> None:
+    def __init__(self, fake: Exchange, host: str, port: int) -> None:
         self.fake = fake
         super().__init__((host, port), _Handler)
 
 
 @contextmanager
-def serve(fake: FakeOneprovider, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+def serve(fake: Exchange, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
     """Serve ``fake`` until the block ends; yield the base URL of its API."""
     server = _Server(fake, host, port)
     stop = threading.Event()

@@ -14,7 +14,7 @@ import json
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from http import HTTPStatus
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 from urllib.parse import parse_qsl, unquote
 
 import attrs
@@ -57,6 +57,18 @@ class RawResponse:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+class Exchange(Protocol):
+    """What the transports need of a provider: one raw request in, one raw answer out.
+
+    ``exchange`` raises :class:`~._faults.Disconnect` for an answer that never comes;
+    ``sync`` brings simulated time up to date (a served provider calls it on a timer).
+    """
+
+    def exchange(self, request: RawRequest) -> RawResponse: ...
+
+    def sync(self) -> None: ...
 
 
 @attrs.define

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import httpx
 
-from ._service import RawRequest
-
-if TYPE_CHECKING:
-    from ._fake import FakeOneprovider
-
-
-class Disconnect(Exception):
-    """The connection ends without an answer (injected). ``refused``: it never arrived."""
-
-    def __init__(self, *, refused: bool) -> None:
-        super().__init__("refused" if refused else "dropped")
-        self.refused = refused
+from ._faults import Disconnect
+from ._service import Exchange, RawRequest
 
 
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
     """Hands httpx requests to a :class:`FakeOneprovider` without any network."""
 
-    def __init__(self, fake: FakeOneprovider) -> None:
+    def __init__(self, fake: Exchange) -> None:
         self._fake = fake
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
