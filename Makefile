@@ -23,11 +23,13 @@ $(PRISM): tests/upstream_mock/package-lock.json
 
 venv: $(STAMP) ## Create .venv and install the project with its pinned dev tools
 
-generate: $(STAMP) ## Rewrite generated/ from openapi.yaml (never edit generated/ by hand)
+generate: $(STAMP) ## Rewrite generated/ from openapi.yaml and the sync client from the async one
 	$(BIN)/python tools/codegen.py generate
+	$(BIN)/python tools/unasync.py generate
 
-check-generated: $(STAMP) ## Fail if generated/ differs from what openapi.yaml produces
+check-generated: $(STAMP) ## Fail if generated code differs from what its source produces
 	$(BIN)/python tools/codegen.py check
+	$(BIN)/python tools/unasync.py check
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check .

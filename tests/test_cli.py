@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from onedata_workflows._cli import main
-from onedata_workflows._demo import story
+from onedata_workflows.cli import main
+from onedata_workflows.cli._demo import story
 from onedata_workflows.testing import FakeOneprovider, Fault, LaneSpec, Outcome, VirtualClock
 
 

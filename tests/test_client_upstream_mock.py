@@ -106,7 +106,7 @@ def test_details(client: WorkflowClient, upstream_mock: tuple[str, str]) -> None
         with pytest.raises(ResponseParseError) as unreadable:
             client.get("execution-id")
         assert unreadable.value.status == 200
-        assert isinstance(unreadable.value.__cause__, ValueError)
+        assert "ValueError" in unreadable.value.reason
         return
     execution = client.get("execution-id")
     assert isinstance(execution, Execution)

@@ -424,9 +424,9 @@ def test_pauses_never_cross_the_deadline(
 ) -> None:
     from onedata_workflows import ServerError
 
-    waiter = Waiter(PollPolicy(), now + remaining, rng=random.Random(seed))
+    waiter = Waiter(PollPolicy(), now, now + remaining, rng=random.Random(seed))
     for _ in range(failures + 1):
-        decision = waiter.failed(ServerError(503, None, "x", retry_after=retry_after), now)
+        decision = waiter.record(ServerError(503, None, "x", retry_after=retry_after), now)
         if waiter.deadline - now <= 0:
             assert decision.timed_out
         else:

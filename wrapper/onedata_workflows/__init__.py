@@ -13,7 +13,7 @@ The simulated provider for tests lives in :mod:`onedata_workflows.testing`.
 
 from importlib.metadata import version as _version
 
-from ._client import DEFAULT_TIMEOUT, AsyncWorkflowClient, ExecutionId, WorkflowClient
+from ._async import AsyncWorkflowClient
 from ._errors import (
     ApiError,
     BadRequestError,
@@ -30,15 +30,31 @@ from ._errors import (
     UnauthorizedError,
     WaitTimeout,
 )
-from ._models import Execution, ExecutionStatus, Lane, LaneRun, LaneRunStatus, Phase, RunType
-from ._repair import Candidate, RepairOperation, RepairPlan, plan_repair
+from ._models import (
+    Candidate,
+    Execution,
+    ExecutionId,
+    ExecutionStatus,
+    Lane,
+    LaneRun,
+    LaneRunStatus,
+    Phase,
+    RepairOperation,
+    RepairPlan,
+    RunSummary,
+    RunType,
+)
+from ._repair import plan_repair
 from ._retry import CallKind, RetryPolicy
-from ._waiting import EventKind, ExecutionEvent, PollPolicy, RunSummary
+from ._settings import DEFAULT_REQUEST_TIMEOUT
+from ._sync import WorkflowClient
+from ._waiting import DEFAULT_WAIT_TIMEOUT, EventKind, ExecutionEvent, PollPolicy
 
 __version__ = _version("onedata-workflows")
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
+    "DEFAULT_REQUEST_TIMEOUT",
+    "DEFAULT_WAIT_TIMEOUT",
     "ApiError",
     "AsyncWorkflowClient",
     "BadRequestError",

@@ -8,33 +8,25 @@
     │   ├── NotFoundError         404: no such execution (or lane, run, schema)
     │   └── ServerError           5xx, including non-standard codes such as 520
     ├── ResponseParseError        a success answer whose body the models cannot read
-    ├── TransportError            no answer at all; the httpx error is ``__cause__``
+    ├── TransportError            no answer at all (the message names the httpx error)
     │   ├── ConnectionFailed      the connection failed or was dropped
     │   └── RequestTimeout        the provider did not answer in time
     ├── WaitTimeout               a wait reached its deadline (carries the last execution seen)
     ├── ExecutionFailed           a wait ended failed, cancelled or crashed (when asked to raise)
     └── NothingToRepair           no lane run can be rerun or retried; says why for each
 
-Bad arguments raise plain ``ValueError`` before anything is sent.
-Messages never contain the access token.
+Bad arguments raise ``ValueError`` before anything is sent (a wrong type raises
+``ArgumentTypeError``, both a ``TypeError`` and a ``ValueError``). No message,
+attribute or exception chain holds the access token.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from oneprovider_automation_client.models import ErrorContext, ErrorDetails, ErrorResponse
-
 if TYPE_CHECKING:
-    from ._models import Execution, LaneRun
-    from ._repair import Candidate
-
-SNIPPET_LENGTH = 300
+    from ._models import Candidate, Execution, LaneRun
 
 
 class OnedataError(Exception):
@@ -181,77 +173,3 @@ class NothingToRepair(OnedataError):
         self.candidates = list(candidates)
         reasons = "; ".join(str(c) for c in self.candidates) or reason
         super().__init__(f"nothing to repair in execution {execution_id}: {reasons}")
-
-
-def redact(text: str, secret: str | None) -> str:
-    """``text`` with the token blanked, should a server have echoed it.
-
-    Strings this short are not real tokens, and blanking them would garble the text.
-    """
-    if secret and len(secret) >= 8:
-        return text.replace(secret, "[token]")
-    return text
-
-
-def snippet(content: bytes, secret: str | None = None) -> str:
-    """A bounded, printable excerpt of a body, with the token blanked should it appear."""
-    text = redact(content[:SNIPPET_LENGTH].decode("utf-8", errors="replace"), secret)
-    return text + ("…" if len(content) > SNIPPET_LENGTH else "")
-
-
-def parse_retry_after(value: str | None, now: float) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - now)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-
-
-_BY_STATUS: dict[int, type[ApiError]] = {
-    400: BadRequestError,
-    401: UnauthorizedError,
-    403: ForbiddenError,
-    404: NotFoundError,
-}
-
-
-def api_error(response: httpx.Response, now: float, secret: str | None = None) -> ApiError:
-    """The typed error for an error answer, whatever its body."""
-    status = response.status_code
-    cls = _BY_STATUS.get(status, ServerError if status >= 500 else ApiError)
-    body = snippet(response.content, secret)
-    retry_after = parse_retry_after(response.headers.get("retry-after"), now)
-    error_id, description, details, ctx = _onedata_error(response.content)
-    if error_id is None:
-        kind = response.headers.get("content-type", "no content type")
-        description = f"the body is not an Onedata error ({kind}, {len(response.content)} bytes)"
-    return cls(
-        status,
-        error_id,
-        redact(description, secret),
-        details=details,
-        ctx=ctx,
-        body_snippet=body,
-        retry_after=retry_after,
-    )
-
-
-def _onedata_error(
-    content: bytes,
-) -> tuple[str | None, str, dict[str, Any] | None, dict[str, Any] | None]:
-    """(id, description, details, ctx) of an Onedata error body, read by the generated model."""
-    try:
-        error = ErrorResponse.from_dict(json.loads(content)).error
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None, "", None, None
-    if not isinstance(error.id, str) or not isinstance(error.description, str):
-        return None, "", None, None
-    details = error.details.to_dict() if isinstance(error.details, ErrorDetails) else None
-    ctx = error.ctx.to_dict() if isinstance(error.ctx, ErrorContext) else None
-    return error.id, error.description, details, ctx

@@ -1,4 +1,7 @@
-"""What the client returns: executions, lanes and lane runs, with statuses as open enums."""
+"""What the clients return: executions, lanes, lane runs, repair plans and run summaries.
+
+Statuses are open enums: a value from a newer provider is kept, not refused.
+"""
 
 from __future__ import annotations
 
@@ -236,3 +239,75 @@ class Execution:
         if not 1 <= index <= len(self.lanes):
             raise IndexError(f"lane {index} does not exist (the execution has {len(self.lanes)})")
         return self.lanes[index - 1]
+
+
+class ExecutionId(str):
+    """The id of a newly scheduled execution, with the ``Location`` header that came with it.
+
+    ``location`` is informational only: its form differs between releases (some omit
+    a ``/``), so the client addresses the execution by the id from the body.
+    """
+
+    location: str | None
+
+    def __new__(cls, value: str, location: str | None = None) -> Self:
+        instance = super().__new__(cls, value)
+        instance.location = location
+        return instance
+
+
+class RepairOperation(StrEnum):
+    """The two ways to repeat a lane run."""
+
+    RETRY = "retry"
+    """Repeat only the items that failed (the run's exception store)."""
+    RERUN = "rerun"
+    """Repeat every item the run iterated."""
+
+
+@attrs.frozen
+class Candidate:
+    """A lane run that was considered and turned down."""
+
+    lane_index: int
+    run_number: int | None
+    status: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"lane {self.lane_index} run {self.run_number} ({self.status}): {self.reason}"
+
+
+@attrs.frozen
+class RepairPlan:
+    """Which operation to call on which lane run, and why."""
+
+    execution_id: str
+    operation: RepairOperation
+    lane_index: int
+    run_number: int
+    reason: str
+    performed: bool = False
+    """False for a dry run."""
+    execution: Execution | None = attrs.field(default=None, repr=False)
+    """The execution after the repair, when the caller asked to wait for it."""
+
+    def __str__(self) -> str:
+        done = "" if self.performed else " (not performed)"
+        return f"{self.operation} lane {self.lane_index} run {self.run_number}{done}: {self.reason}"
+
+
+@attrs.frozen
+class RunSummary:
+    """What ``run`` did: the final execution, the repairs made, and what waiting cost."""
+
+    execution: Execution
+    repairs: tuple[RepairPlan, ...]
+    polls: int
+    transient_errors: int
+    elapsed: float
+    """Seconds from scheduling to the end, on the client's monotonic clock."""
+
+    @property
+    def succeeded(self) -> bool:
+        return self.execution.status is ExecutionStatus.FINISHED

@@ -8,53 +8,8 @@ accept: ``isRetriable`` (only some items failed: repeat just those) and
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-import attrs
-
 from ._errors import NothingToRepair
-from ._models import Execution, ExecutionStatus, LaneRun
-
-
-class RepairOperation(StrEnum):
-    """The two ways to repeat a lane run."""
-
-    RETRY = "retry"
-    """Repeat only the items that failed (the run's exception store)."""
-    RERUN = "rerun"
-    """Repeat every item the run iterated."""
-
-
-@attrs.frozen
-class Candidate:
-    """A lane run that was considered and turned down."""
-
-    lane_index: int
-    run_number: int | None
-    status: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"lane {self.lane_index} run {self.run_number} ({self.status}): {self.reason}"
-
-
-@attrs.frozen
-class RepairPlan:
-    """Which operation to call on which lane run, and why."""
-
-    execution_id: str
-    operation: RepairOperation
-    lane_index: int
-    run_number: int
-    reason: str
-    performed: bool = False
-    """False for a dry run."""
-    execution: Execution | None = attrs.field(default=None, repr=False)
-    """The execution after the repair, when the caller asked to wait for it."""
-
-    def __str__(self) -> str:
-        done = "" if self.performed else " (not performed)"
-        return f"{self.operation} lane {self.lane_index} run {self.run_number}{done}: {self.reason}"
+from ._models import Candidate, Execution, ExecutionStatus, LaneRun, RepairOperation, RepairPlan
 
 
 def plan_repair(

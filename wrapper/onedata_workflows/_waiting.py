@@ -1,14 +1,16 @@
 """Waiting for executions, as pure decisions: when to poll next, what changed, when to stop.
 
-Nothing here sends a request or reads a clock. The clients feed a :class:`Waiter`
+Nothing here sends a request, reads a clock or logs. The clients feed a :class:`Waiter`
 each observation (an execution, or the error a poll raised) with the current time
-and do what it answers, so the sync and async clients wait in exactly the same way.
+through :meth:`Waiter.record` and do what it answers; a :class:`Board` does the same
+for many executions at once. So the sync and async clients wait in exactly the same way.
 """
 
 from __future__ import annotations
 
-import logging
+import heapq
 import random
+from collections.abc import Iterable
 from enum import Enum
 
 import attrs
@@ -20,13 +22,11 @@ from ._errors import (
     NotFoundError,
     OnedataError,
     UnauthorizedError,
+    WaitTimeout,
 )
 from ._models import Execution, ExecutionStatus, LaneRunStatus
-from ._repair import RepairPlan
 
-logger = logging.getLogger("onedata_workflows")
-
-DEFAULT_TIMEOUT = 3600.0
+DEFAULT_WAIT_TIMEOUT = 3600.0
 """A wait gives up after an hour unless told otherwise."""
 
 
@@ -129,14 +129,26 @@ def is_transient(error: OnedataError) -> bool:
     return True  # transport failures and unreadable bodies
 
 
+TERMINAL_FAILURES = frozenset(
+    {ExecutionStatus.FAILED, ExecutionStatus.CANCELLED, ExecutionStatus.CRASHED}
+)
+
+
 @attrs.frozen
 class Decision:
-    """What a waiter wants next."""
+    """What a waiter wants after an observation: events to report, then stop, raise or sleep."""
 
     events: tuple[ExecutionEvent, ...] = ()
     done: bool = False
+    """The execution stopped where the wait ends."""
     timed_out: bool = False
+    """The deadline has passed."""
+    fatal: OnedataError | None = None
+    """An error that ends the wait: the driver raises it."""
     sleep: float = 0.0
+    """Seconds until the next poll (never past the deadline)."""
+    warning: str | None = None
+    """Something worth a log line (a transient error, a status this library does not know)."""
 
 
 @attrs.define
@@ -144,6 +156,7 @@ class Waiter:
     """Follows one execution until it stops, its deadline passes, or an error ends the wait."""
 
     policy: PollPolicy
+    started: float
     deadline: float
     wait_through_suspension: bool = False
     rng: random.Random = attrs.field(factory=random.Random)
@@ -152,36 +165,49 @@ class Waiter:
     transient_errors: int = 0
     last_error: OnedataError | None = None
     _step: int = 0
-    _unknown_logged: set[str] = attrs.field(factory=set)
+    _unknown_seen: set[str] = attrs.field(factory=set)
+
+    @classmethod
+    def starting(
+        cls,
+        now: float,
+        timeout: float,
+        policy: PollPolicy,
+        *,
+        wait_through_suspension: bool,
+        rng: random.Random,
+    ) -> Waiter:
+        """A waiter whose deadline is ``timeout`` seconds from ``now``."""
+        return cls(policy, now, now + timeout, wait_through_suspension, rng)
 
     def is_done(self, execution: Execution) -> bool:
         if execution.is_ended:
             return True
         return execution.is_suspended and not self.wait_through_suspension
 
-    def observe(self, execution: Execution, now: float) -> Decision:
-        """A poll succeeded."""
+    def record(self, outcome: Execution | OnedataError, now: float) -> Decision:
+        """One poll's outcome (the execution, or the error it raised) at ``now``."""
         self.polls += 1
-        events = tuple(changes(self.last, execution))
-        self.last = execution
-        if self.is_done(execution):
+        if isinstance(outcome, OnedataError):
+            return self._failed(outcome, now)
+        events = tuple(changes(self.last, outcome))
+        self.last = outcome
+        if self.is_done(outcome):
             return Decision(events, done=True)
-        if not execution.status.is_known and execution.status not in self._unknown_logged:
+        warning = None
+        if not outcome.status.is_known and outcome.status not in self._unknown_seen:
             # Not a reason to stop, nor to poll faster: keep looking, with backoff.
-            self._unknown_logged.add(execution.status)
-            logger.warning(
-                "execution %s has status %r, unknown to this library; still waiting",
-                execution.id,
-                str(execution.status),
+            self._unknown_seen.add(outcome.status)
+            warning = (
+                f"execution {outcome.id} has status {str(outcome.status)!r}, "
+                "unknown to this library; still waiting"
             )
         self._step = 0 if events and self.polls > 1 else self._step + 1
-        return self._pause(events, self.policy.interval(self._step, self.rng), now)
+        return self._pause(events, self.policy.interval(self._step, self.rng), now, warning)
 
-    def failed(self, error: OnedataError, now: float) -> Decision:
-        """A poll raised ``error``; re-raises it unless it is worth polling through."""
-        self.polls += 1
+    def _failed(self, error: OnedataError, now: float) -> Decision:
         if not is_transient(error):
-            raise error
+            return Decision(fatal=error)
         self.transient_errors += 1
         self.last_error = error
         self._step += 1
@@ -189,80 +215,137 @@ class Waiter:
         retry_after = error.retry_after if isinstance(error, ApiError) else None
         if retry_after is not None:
             pause = max(pause, retry_after)
-        logger.warning(
-            "polling %s: %s (transient, %d so far)", self._subject(), error, self.transient_errors
-        )
-        return self._pause((), pause, now)
+        subject = f"execution {self.last.id}" if self.last is not None else "the execution"
+        warning = f"polling {subject}: {error} (transient, {self.transient_errors} so far)"
+        return self._pause((), pause, now, warning)
 
-    def _pause(self, events: tuple[ExecutionEvent, ...], pause: float, now: float) -> Decision:
+    def _pause(
+        self, events: tuple[ExecutionEvent, ...], pause: float, now: float, warning: str | None
+    ) -> Decision:
         remaining = self.deadline - now
         if remaining <= 0:
-            return Decision(events, timed_out=True)
+            return Decision(events, timed_out=True, warning=warning)
         # Never sleep past the deadline: the last look happens at the deadline itself.
-        return Decision(events, sleep=min(pause, remaining))
+        return Decision(events, sleep=min(pause, remaining), warning=warning)
 
-    def _subject(self) -> str:
-        return f"execution {self.last.id}" if self.last is not None else "the execution"
+    def timeout_error(self, *, cancelled: bool = False) -> WaitTimeout:
+        """The error for this wait reaching its deadline."""
+        return WaitTimeout(
+            self.last,
+            self.deadline - self.started,
+            cancelled=cancelled,
+            polls=self.polls,
+            transient_errors=self.transient_errors,
+            last_error=self.last_error,
+        )
 
-
-TERMINAL_FAILURES = frozenset(
-    {ExecutionStatus.FAILED, ExecutionStatus.CANCELLED, ExecutionStatus.CRASHED}
-)
+    def ending(self) -> str:
+        """A line for the log about how the wait ended."""
+        assert self.last is not None
+        return (
+            f"execution {self.last.id} is {self.last.status} after {self.polls} polls "
+            f"({self.transient_errors} transient errors)"
+        )
 
 
 @attrs.define
 class Board:
-    """Many waiters sharing one deadline: which executions to poll now, and what finished."""
+    """Many waiters sharing one deadline, each polled on its own schedule.
+
+    A due-time queue: :meth:`take` hands out the executions whose poll is due, earliest
+    first, as many as there is room for; :meth:`record` takes each poll's outcome as it
+    comes, so a slow poll never holds up another execution. At the deadline, the polls
+    due get one last look if there is room, and the rest expire.
+    """
 
     waiters: dict[str, Waiter]
-    due: dict[str, float]
-    timed_out: bool = False
+    deadline: float
+    _queue: list[tuple[float, int, str]] = attrs.field(factory=list)
+    _order: int = 0
+    in_flight: set[str] = attrs.field(factory=set)
+    expired: set[str] = attrs.field(factory=set)
 
-    def ready(self, now: float) -> list[str]:
-        return [wid for wid, at in self.due.items() if at <= now]
+    @classmethod
+    def starting(
+        cls,
+        wids: Iterable[str],
+        now: float,
+        timeout: float,
+        policy: PollPolicy,
+        *,
+        wait_through_suspension: bool,
+        rng: random.Random,
+    ) -> Board:
+        """A board for each distinct id, every first poll due at once."""
+        waiters = {
+            wid: Waiter.starting(
+                now, timeout, policy, wait_through_suspension=wait_through_suspension, rng=rng
+            )
+            for wid in dict.fromkeys(wids)
+        }
+        board = cls(waiters, now + timeout)
+        for wid in waiters:
+            board._schedule(wid, now)
+        return board
 
-    def wake_in(self, now: float) -> float:
-        return max(0.0, min(self.due.values()) - now)
+    def _schedule(self, wid: str, at: float) -> None:
+        heapq.heappush(self._queue, (at, self._order, wid))
+        self._order += 1
 
-    def record(self, wid: str, outcome: Execution | OnedataError, now: float) -> Execution | None:
-        """Feed one poll's outcome; the execution if it is finished (fatal errors raise)."""
-        waiter = self.waiters[wid]
-        if isinstance(outcome, OnedataError):
-            decision = waiter.failed(outcome, now)
-        else:
-            decision = waiter.observe(outcome, now)
-        if decision.done:
-            del self.due[wid]
-            return waiter.last
+    @property
+    def pending(self) -> bool:
+        """Some execution is still due a poll or being polled."""
+        return bool(self._queue or self.in_flight)
+
+    def take(self, now: float, room: int) -> list[str]:
+        """The executions to poll now, earliest due first, at most ``room`` of them."""
+        taken: list[str] = []
+        while self._queue and self._queue[0][0] <= now and len(taken) < room:
+            wid = heapq.heappop(self._queue)[2]
+            taken.append(wid)
+            self.in_flight.add(wid)
+        if now >= self.deadline:
+            # The last look was only for those there was room for.
+            self.expired.update(wid for _, _, wid in self._queue)
+            self._queue.clear()
+        return taken
+
+    def wake_in(self, now: float, grace: float) -> float | None:
+        """Seconds until there is something to do; None when nothing ever will be.
+
+        Polls in flight get ``grace`` seconds past the deadline, then :meth:`overdue`.
+        """
+        moments = [self._queue[0][0]] if self._queue else []
+        if self.in_flight:
+            moments.append(self.deadline + grace)
+        return max(0.0, min(moments) - now) if moments else None
+
+    def overdue(self, now: float, grace: float) -> bool:
+        """Polls are still in flight ``grace`` seconds past the deadline."""
+        return bool(self.in_flight) and now >= self.deadline + grace
+
+    def abandon(self) -> None:
+        """The polls in flight were cancelled: their executions expire unseen."""
+        self.expired.update(self.in_flight)
+        self.in_flight.clear()
+
+    def record(self, wid: str, outcome: Execution | OnedataError, now: float) -> Decision:
+        """One poll's outcome; the decision says whether the execution stopped."""
+        self.in_flight.discard(wid)
+        decision = self.waiters[wid].record(outcome, now)
         if decision.timed_out:
-            self.timed_out = True
-        self.due[wid] = now + decision.sleep
-        return None
+            self.expired.add(wid)
+        elif not decision.done and decision.fatal is None:
+            self._schedule(wid, now + decision.sleep)
+        return decision
 
-    @property
-    def unfinished(self) -> dict[str, Execution | None]:
-        return {wid: self.waiters[wid].last for wid in self.due}
-
-    @property
-    def polls(self) -> int:
-        return sum(w.polls for w in self.waiters.values())
-
-    @property
-    def transient_errors(self) -> int:
-        return sum(w.transient_errors for w in self.waiters.values())
-
-
-@attrs.frozen
-class RunSummary:
-    """What ``run`` did: the final execution, the repairs made, and what waiting cost."""
-
-    execution: Execution
-    repairs: tuple[RepairPlan, ...]
-    polls: int
-    transient_errors: int
-    elapsed: float
-    """Seconds from scheduling to the end, on the client's monotonic clock."""
-
-    @property
-    def succeeded(self) -> bool:
-        return self.execution.status is ExecutionStatus.FINISHED
+    def timeout_error(self) -> WaitTimeout:
+        """The error for the deadline passing with executions unfinished."""
+        waiters = self.waiters.values()
+        return WaitTimeout(
+            None,
+            self.deadline - min(w.started for w in waiters),
+            polls=sum(w.polls for w in waiters),
+            transient_errors=sum(w.transient_errors for w in waiters),
+            pending={wid: self.waiters[wid].last for wid in self.waiters if wid in self.expired},
+        )

@@ -13,10 +13,12 @@ from typing import TextIO
 
 import httpx
 
-from ._client import DEFAULT_TIMEOUT, WorkflowClient
+from .._models import RunSummary
+from .._settings import DEFAULT_REQUEST_TIMEOUT
+from .._sync import WorkflowClient
+from .._waiting import PollPolicy
+from ..testing import Clock, FakeOneprovider, LaneSpec, Outcome
 from ._display import Progress, summarize
-from ._waiting import PollPolicy, RunSummary
-from .testing import Clock, FakeOneprovider, LaneSpec, Outcome
 
 LANES = [
     LaneSpec(duration=60, items=100),
@@ -52,7 +54,7 @@ def story(out: TextIO, *, speed: float = 40.0, clock: Clock | None = None) -> in
             nonlocal polls
             polls += request.method == "GET"
 
-        http = httpx.Client(event_hooks={"request": [count]}, timeout=DEFAULT_TIMEOUT)
+        http = httpx.Client(event_hooks={"request": [count]}, timeout=DEFAULT_REQUEST_TIMEOUT)
         # The client sleeps and keeps its deadline on the simulation's clock.
         with (
             http,

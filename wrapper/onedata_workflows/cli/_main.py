@@ -24,12 +24,13 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
 
-from ._client import ENV_BASE_URL, ENV_HOST, ENV_TOKEN, WorkflowClient
+from .._auth import redact
+from .._errors import NothingToRepair, OnedataError, WaitTimeout
+from .._models import Execution, ExecutionStatus, RepairPlan, RunSummary
+from .._settings import ENV_BASE_URL, ENV_HOST, ENV_TOKEN, MissingSettings, locate
+from .._sync import WorkflowClient
+from .._waiting import DEFAULT_WAIT_TIMEOUT
 from ._display import Progress, describe, ending, summarize
-from ._errors import NothingToRepair, OnedataError, WaitTimeout, redact
-from ._models import Execution, ExecutionStatus
-from ._repair import RepairPlan
-from ._waiting import DEFAULT_TIMEOUT, RunSummary
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_CANCELLED, EXIT_CRASHED = 0, 1, 2, 3, 4
 EXIT_TIMEOUT, EXIT_API, EXIT_SUSPENDED, EXIT_INTERRUPTED = 5, 6, 7, 130
@@ -89,13 +90,16 @@ class Command:
 
     def connect(self) -> WorkflowClient:
         args = self.args
-        token = args.token or os.environ.get(ENV_TOKEN)
-        if not token:
-            raise UsageError(f"no token: pass --token or set {ENV_TOKEN}")
-        base_url = args.base_url or os.environ.get(ENV_BASE_URL)
-        host = None if base_url else args.host or os.environ.get(ENV_HOST)
-        if not base_url and not host:
-            raise UsageError(f"no provider: pass --host or --base-url, or set {ENV_HOST}")
+        try:
+            found = locate(host=args.host, base_url=args.base_url, token=args.token)
+        except MissingSettings as missing:
+            ways = {
+                "provider": f"--host or --base-url, or set {ENV_HOST} or {ENV_BASE_URL}",
+                "token": f"--token or set {ENV_TOKEN}",
+            }
+            raise UsageError(
+                "; ".join(f"no {name}: pass {ways[name]}" for name in missing.missing)
+            ) from None
         options: dict[str, Any] = {
             "verify": not args.insecure,
             "ca_bundle": args.ca_bundle,
@@ -104,7 +108,9 @@ class Command:
         }
         if args.request_timeout is not None:
             options["timeout"] = args.request_timeout
-        return WorkflowClient(host=host, token=token, base_url=base_url, **options)
+        return WorkflowClient(
+            host=found.host, token=found.token, base_url=found.base_url, **options
+        )
 
     def progress(self) -> Progress | None:
         """Live progress for people (none with --json), timed on the client's clock."""
@@ -246,7 +252,7 @@ def _summary_data(summary: RunSummary) -> dict[str, Any]:
 
 
 def _simulate(cmd: Command) -> int:
-    from .testing import FakeOneprovider, LaneSpec, Outcome
+    from ..testing import FakeOneprovider, LaneSpec, Outcome
 
     args = cmd.args
     fake = FakeOneprovider(speed=args.speed)
@@ -324,7 +330,7 @@ def build_parser() -> _Parser:
 
     def waiting(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
-            "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds to wait at most"
+            "--timeout", type=float, default=DEFAULT_WAIT_TIMEOUT, help="seconds to wait at most"
         )
 
     sub = add("schedule", _schedule, "schedule an execution; print its id")
@@ -429,6 +435,3 @@ def _clean(error: Exception, secrets: Sequence[str]) -> str:
     for secret in secrets:
         text = redact(text, secret)
     return text
-
-
-__all__ = ["exit_code", "main"]

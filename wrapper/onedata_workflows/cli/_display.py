@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TextIO
 
-from ._models import Execution, ExecutionStatus, Lane
-from ._waiting import EventKind, ExecutionEvent, RunSummary
+from .._models import Execution, ExecutionStatus, Lane, RunSummary
+from .._waiting import EventKind, ExecutionEvent
 
 
 def table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:

@@ -1,0 +1,289 @@
+"""The API's calls: how each request is built, and how whatever comes back is read.
+
+Requests are built and success answers parsed by the generated client
+(``oneprovider_automation_client``). Everything else that can come back (an error
+status, a body that is not what the spec says, no answer at all) becomes one of the
+library's typed errors here, with the token blanked and no raw body kept in an
+exception chain. Nothing here does I/O: the clients send what these functions build.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
+from types import ModuleType
+from typing import Any, Generic, TypeVar
+
+import attrs
+import httpx
+
+from oneprovider_automation_client import Client as GeneratedClient
+from oneprovider_automation_client.api.workflow_execution import (
+    get_workflow_execution_details,
+    list_workflow_executions,
+    schedule_workflow_execution,
+)
+from oneprovider_automation_client.models import (
+    ErrorContext,
+    ErrorDetails,
+    ErrorResponse,
+    LaneRunSelector,
+    WorkflowExecutionCreated,
+    WorkflowExecutionDetails,
+    WorkflowExecutionList,
+    WorkflowExecutionPhase,
+    WorkflowExecutionScheduleRequest,
+    WorkflowExecutionScheduleRequestStoreInitialContentOverlay,
+)
+from oneprovider_automation_client.types import UNSET
+
+from . import _arguments as arguments
+from ._auth import redact, snippet
+from ._errors import (
+    ApiError,
+    BadRequestError,
+    ConnectionFailed,
+    ForbiddenError,
+    NotFoundError,
+    RequestTimeout,
+    ResponseParseError,
+    ServerError,
+    TransportError,
+    UnauthorizedError,
+)
+from ._models import Execution, ExecutionId, Phase
+from ._retry import CallKind
+
+T = TypeVar("T")
+
+# The generated parsers need a client only to read raise_on_unexpected_status.
+_PARSING_CLIENT = GeneratedClient(base_url="https://unused", raise_on_unexpected_status=False)
+
+
+@attrs.frozen
+class Call(Generic[T]):
+    """One request to make, how safe it is to repeat, and how to read its success."""
+
+    operation: str
+    kind: CallKind
+    kwargs: dict[str, Any]
+    success: int
+    read: Callable[[httpx.Response], T]
+
+
+def _parse(module: ModuleType, model: type[T], response: httpx.Response) -> T:
+    """A success answer parsed by the generated module's own parser."""
+    parsed = module._parse_response(client=_PARSING_CLIENT, response=response)
+    if not isinstance(parsed, model):
+        raise TypeError(f"expected {model.__name__}, got {type(parsed).__name__}")
+    return parsed
+
+
+def _no_body(response: httpx.Response) -> None:
+    return None
+
+
+def _created(response: httpx.Response) -> ExecutionId:
+    created = _parse(schedule_workflow_execution, WorkflowExecutionCreated, response)
+    return ExecutionId(created.atm_workflow_execution_id, response.headers.get("location"))
+
+
+def _execution(response: httpx.Response) -> Execution:
+    return Execution.from_model(
+        _parse(get_workflow_execution_details, WorkflowExecutionDetails, response)
+    )
+
+
+def _page(response: httpx.Response) -> WorkflowExecutionList:
+    return _parse(list_workflow_executions, WorkflowExecutionList, response)
+
+
+# -- building -----------------------------------------------------------------
+
+
+def schedule_call(
+    space_id: str,
+    schema_id: str,
+    revision: int,
+    store_initial_content: Mapping[str, Any] | None,
+    log_level: str | None,
+    callback: str | None,
+) -> Call[ExecutionId]:
+    overlay: Any = UNSET
+    if store_initial_content is not None:
+        overlay = WorkflowExecutionScheduleRequestStoreInitialContentOverlay()
+        overlay.additional_properties = dict(arguments.check_store_content(store_initial_content))
+    body = WorkflowExecutionScheduleRequest(
+        space_id=arguments.check_id("space_id", space_id),
+        atm_workflow_schema_id=arguments.check_id("schema_id", schema_id),
+        atm_workflow_schema_revision_number=arguments.check_number("revision", revision),
+        store_initial_content_overlay=overlay,
+        log_level=UNSET if log_level is None else arguments.check_log_level(log_level),
+        callback=UNSET if callback is None else arguments.check_text("callback", callback),
+    )
+    kwargs = schedule_workflow_execution._get_kwargs(body=body)
+    return Call("schedule_workflow_execution", CallKind.SCHEDULE, kwargs, 201, _created)
+
+
+def get_call(wid: str) -> Call[Execution]:
+    kwargs = get_workflow_execution_details._get_kwargs(arguments.check_id("wid", wid))
+    return Call("get_workflow_execution_details", CallKind.READ, kwargs, 200, _execution)
+
+
+def list_call(
+    space_id: str, phase: Phase | str | None, page_size: int, page_token: str | None
+) -> Call[WorkflowExecutionList]:
+    if phase is not None and phase not in tuple(Phase):
+        raise ValueError(f"phase must be one of {', '.join(Phase)}, not {phase!r}")
+    kwargs = list_workflow_executions._get_kwargs(
+        arguments.check_id("space_id", space_id),
+        phase=UNSET if phase is None else WorkflowExecutionPhase(Phase(phase).value),
+        limit=arguments.check_page_size(page_size),
+        offset=UNSET,
+        token=UNSET if page_token is None else page_token,
+    )
+    return Call("list_workflow_executions", CallKind.READ, kwargs, 200, _page)
+
+
+def action_call(module: ModuleType, wid: str) -> Call[None]:
+    kwargs = module._get_kwargs(arguments.check_id("wid", wid))
+    return Call(module.__name__.rpartition(".")[2], CallKind.ACTION, kwargs, 204, _no_body)
+
+
+def repeat_call(module: ModuleType, wid: str, lane_index: int, run_number: int) -> Call[None]:
+    selector = LaneRunSelector(
+        lane_index=arguments.check_number("lane_index", lane_index),
+        lane_run_number=arguments.check_number("run_number", run_number),
+    )
+    kwargs = module._get_kwargs(arguments.check_id("wid", wid), body=selector)
+    return Call(module.__name__.rpartition(".")[2], CallKind.ACTION, kwargs, 204, _no_body)
+
+
+def next_page(
+    space_id: str,
+    phase: Phase | str | None,
+    page_size: int,
+    page: WorkflowExecutionList,
+    response: httpx.Response,
+    seen: set[str],
+    secret: str,
+) -> Call[WorkflowExecutionList] | None:
+    """The call for the page after ``page``; None at the end.
+
+    A token that comes back a second time would make the listing endless, so it is
+    an error rather than a loop.
+    """
+    token = page.next_page_token
+    if page.is_last or not isinstance(token, str) or not token:
+        return None
+    if token in seen:
+        raise ResponseParseError(
+            response.status_code,
+            snippet(response.content, secret),
+            "nextPageToken repeats an earlier page's: the listing would never end",
+        )
+    seen.add(token)
+    return list_call(space_id, phase, page_size, token)
+
+
+# -- reading ------------------------------------------------------------------
+
+
+def read(call: Call[T], response: httpx.Response, *, secret: str, now: float) -> T:
+    """The call's result, or the typed error for whatever came back."""
+    status = response.status_code
+    if status != call.success and not (call.success == 204 and 200 <= status < 300):
+        if 200 <= status < 300:
+            raise ResponseParseError(
+                status, snippet(response.content, secret), f"expected HTTP {call.success}"
+            )
+        raise api_error(response, now, secret)
+    try:
+        return call.read(response)
+    except Exception as exc:  # whatever a body breaks, the caller gets one type
+        reason = redact(f"{type(exc).__name__}: {exc}"[:200], secret)
+    # Raised outside the handler, so no exception chain keeps the body.
+    raise ResponseParseError(status, snippet(response.content, secret), reason)
+
+
+def transport_error(call: Call[Any], exc: httpx.HTTPError, secret: str) -> TransportError:
+    """What a failure to get an answer means, and whether the request may have arrived.
+
+    The httpx error is described, not chained: it holds the request, token and all.
+    """
+    # Only these prove that the request never left: no connection carried it.
+    never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
+    kind = RequestTimeout if isinstance(exc, httpx.TimeoutException) else ConnectionFailed
+    what = "timed out" if kind is RequestTimeout else "failed"
+    sent = "before it was sent" if never_sent else "after it may have been sent"
+    cause = redact(f"{type(exc).__name__}: {exc}"[:300], secret)
+    return kind(f"{call.operation} {what} {sent} ({cause})", request_sent=not never_sent)
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date)."""
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(value).timestamp() - now
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return None
+    return max(0.0, seconds) if seconds == seconds else None  # NaN says nothing
+
+
+_BY_STATUS: dict[int, type[ApiError]] = {
+    400: BadRequestError,
+    401: UnauthorizedError,
+    403: ForbiddenError,
+    404: NotFoundError,
+}
+
+
+def api_error(response: httpx.Response, now: float, secret: str | None = None) -> ApiError:
+    """The typed error for an error answer, whatever its body."""
+    status = response.status_code
+    cls = _BY_STATUS.get(status, ServerError if status >= 500 else ApiError)
+    retry_after = parse_retry_after(response.headers.get("retry-after"), now)
+    error_id, description, details, ctx = _onedata_error(response.content, secret)
+    if error_id is None:
+        kind = response.headers.get("content-type", "no content type")
+        description = f"the body is not an Onedata error ({kind}, {len(response.content)} bytes)"
+    return cls(
+        status,
+        error_id,
+        redact(description, secret),
+        details=details,
+        ctx=ctx,
+        body_snippet=snippet(response.content, secret),
+        retry_after=retry_after,
+    )
+
+
+def _onedata_error(
+    content: bytes, secret: str | None
+) -> tuple[str | None, str, dict[str, Any] | None, dict[str, Any] | None]:
+    """(id, description, details, ctx) of an Onedata error body, read by the generated model."""
+    try:
+        error = ErrorResponse.from_dict(json.loads(content)).error
+        if not isinstance(error.id, str) or not isinstance(error.description, str):
+            return None, "", None, None
+        details = error.details.to_dict() if isinstance(error.details, ErrorDetails) else None
+        ctx = error.ctx.to_dict() if isinstance(error.ctx, ErrorContext) else None
+        return error.id, error.description, _redacted(details, secret), _redacted(ctx, secret)
+    except Exception:  # any unreadable body is simply not an Onedata error
+        return None, "", None, None
+
+
+def _redacted(data: Any, secret: str | None) -> Any:
+    """``data`` (parsed JSON) with the token blanked from every string in it."""
+    if isinstance(data, str):
+        return redact(data, secret)
+    if isinstance(data, dict):
+        return {redact(str(k), secret): _redacted(v, secret) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_redacted(item, secret) for item in data]
+    return data

@@ -1,0 +1,133 @@
+"""What differs between the two worlds: sleeping, and running polls side by side.
+
+The async half (``async_sleep``, :class:`AsyncPolls`) uses asyncio tasks; the sync
+half (``sync_sleep``, :class:`Polls`) uses a thread pool. The sync client is
+generated from the async one by renaming the first to the second, so the clients
+themselves hold no branch on the world they run in. asyncio is imported only when
+the async half is used: the sync client never loads it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
+
+if TYPE_CHECKING:
+    import asyncio
+
+T = TypeVar("T")
+
+sync_sleep = time.sleep
+
+
+async def async_sleep(seconds: float) -> None:
+    """``asyncio.sleep``, imported when first used."""
+    import asyncio
+
+    await asyncio.sleep(seconds)
+
+
+class AsyncPolls(Generic[T]):
+    """At most ``limit`` polls running as asyncio tasks; cancelled when the block ends."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._running: dict[asyncio.Task[T], str] = {}
+
+    @property
+    def room(self) -> int:
+        """How many more polls may start now."""
+        return self._limit - len(self._running)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._running)
+
+    def start(self, key: str, poll: Callable[..., Awaitable[T]], *args: Any) -> None:
+        """Start ``poll(*args)``; its result comes back from :meth:`wait` under ``key``."""
+        import asyncio
+
+        async def run() -> T:
+            return await poll(*args)
+
+        self._running[asyncio.ensure_future(run())] = key
+
+    async def wait(self, timeout: float | None) -> list[tuple[str, T]]:
+        """The polls that end first (or none after ``timeout`` seconds), with their keys."""
+        import asyncio
+
+        done, _ = await asyncio.wait(
+            self._running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        return [(self._running.pop(task), task.result()) for task in done]
+
+    async def cancel(self) -> None:
+        """Cancel every running poll and wait until they are gone."""
+        import asyncio
+
+        tasks = list(self._running)
+        self._running.clear()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.cancel()
+
+
+class Polls(Generic[T]):
+    """At most ``limit`` polls running on a thread pool; abandoned when the block ends.
+
+    A thread cannot be cancelled: a poll still running when the block ends finishes
+    on its own, within its request timeout, and its result is dropped.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="onedata-poll")
+        self._running: dict[Future[T], str] = {}
+
+    @property
+    def room(self) -> int:
+        """How many more polls may start now."""
+        return self._limit - len(self._running)
+
+    @property
+    def running(self) -> bool:
+        return bool(self._running)
+
+    def start(self, key: str, poll: Callable[..., T], *args: Any) -> None:
+        """Start ``poll(*args)``; its result comes back from :meth:`wait` under ``key``."""
+        self._running[self._pool.submit(poll, *args)] = key
+
+    def wait(self, timeout: float | None) -> list[tuple[str, T]]:
+        """The polls that end first (or none after ``timeout`` seconds), with their keys."""
+        done, _ = wait(self._running, timeout=timeout, return_when=FIRST_COMPLETED)
+        return [(self._running.pop(future), future.result()) for future in done]
+
+    def cancel(self) -> None:
+        """Drop every running poll; the threads end on their own."""
+        self._running.clear()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.cancel()

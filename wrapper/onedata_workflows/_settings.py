@@ -1,0 +1,142 @@
+"""Where the provider is and how to reach it: resolved once, for the library and the command.
+
+A host becomes ``https://{host}/api/v3/oneprovider``; a base URL is taken as given.
+Explicit values win over the environment (``ONEPROVIDER_HOST`` or
+``ONEPROVIDER_BASE_URL``, ``ONEDATA_TOKEN``). Plain http goes only to loopback
+unless allowed, TLS is verified (against a CA bundle if given), and every request
+has a timeout. The connection pool is built here too, so both clients own and
+close it in the same way.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import ssl
+from collections.abc import Callable, Mapping
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import attrs
+import httpx
+
+from . import _arguments as arguments
+
+API_PATH = "/api/v3/oneprovider"
+ENV_HOST = "ONEPROVIDER_HOST"
+ENV_BASE_URL = "ONEPROVIDER_BASE_URL"
+ENV_TOKEN = "ONEDATA_TOKEN"
+DEFAULT_REQUEST_TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+"""30 s to read an answer, 10 s to connect: the generated client's default is no timeout."""
+
+
+class MissingSettings(ValueError):
+    """Neither an argument nor the environment says where the provider is, or the token.
+
+    ``missing`` names what is missing: ``"provider"``, ``"token"`` or both.
+    """
+
+    def __init__(self, missing: tuple[str, ...]) -> None:
+        self.missing = missing
+        ways = {
+            "provider": f"host or base_url (or ${ENV_HOST} or ${ENV_BASE_URL})",
+            "token": f"token (or ${ENV_TOKEN})",
+        }
+        super().__init__("give " + " and ".join(ways[name] for name in missing))
+
+
+@attrs.frozen
+class Location:
+    """Where the provider is and the token to show it: what arguments and environment said."""
+
+    host: str | None
+    base_url: str | None
+    token: str = attrs.field(repr=False)
+
+
+def locate(
+    *,
+    host: str | None = None,
+    base_url: str | None = None,
+    token: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Location:
+    """Fill in what the arguments leave out from the environment; raise what is still missing.
+
+    A base URL from either source is preferred to a host from the environment.
+    """
+    env = os.environ if environ is None else environ
+    if host is None and base_url is None:
+        base_url = env.get(ENV_BASE_URL) or None
+        host = None if base_url else env.get(ENV_HOST) or None
+    token = token if token is not None else env.get(ENV_TOKEN) or None
+    missing = tuple(
+        name for name, value in (("provider", host or base_url), ("token", token)) if value is None
+    )
+    if missing:
+        raise MissingSettings(missing)
+    assert token is not None
+    return Location(host, base_url, token)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def api_base_url(host: str | None, base_url: str | None, *, allow_insecure_http: bool) -> str:
+    """The API's base URL from a host or a base URL (exactly one), checked."""
+    if (host is None) == (base_url is None):
+        raise ValueError("give either host (for https://{host}/api/v3/oneprovider) or base_url")
+    if host is not None:
+        host = arguments.check_text("host", host)
+        if "/" in host or "://" in host:
+            raise ValueError(f"host must be a domain with an optional port, not a URL: {host!r}")
+        base_url = f"https://{host}{API_PATH}"
+    assert base_url is not None
+    parts = urlsplit(arguments.check_text("base_url", base_url))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"base_url must be an http(s) URL, not {base_url!r}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname) and not allow_insecure_http:
+        raise ValueError(
+            f"refusing plain http to {parts.hostname}: the token would travel in clear. "
+            "Use https, or allow insecure http explicitly if you must."
+        )
+    return base_url.rstrip("/")
+
+
+def tls(verify: bool, ca_bundle: str | os.PathLike[str] | None) -> bool | ssl.SSLContext:
+    """What httpx's ``verify`` should be: True, False, or a context with the CA bundle."""
+    if ca_bundle is not None:
+        if not verify:
+            raise ValueError("ca_bundle needs verify=True")
+        return ssl.create_default_context(cafile=os.fspath(ca_bundle))
+    return verify
+
+
+Pool = TypeVar("Pool", httpx.Client, httpx.AsyncClient)
+
+
+def connection_pool(
+    make: Callable[..., Pool],
+    given: Pool | None,
+    transport: object | None,
+    timeout: float | httpx.Timeout,
+    verify: bool | ssl.SSLContext,
+) -> tuple[Pool, bool]:
+    """The connection pool to use, and whether the client owns (and so closes) it."""
+    if given is not None and transport is not None:
+        raise ValueError("give http_client or transport, not both")
+    if given is not None:
+        return given, False
+    return make(timeout=timeout, verify=verify, transport=transport), True
+
+
+def longest_request(timeout: httpx.Timeout) -> float:
+    """The longest one request may take by the pool's timeouts (30 s if they set none)."""
+    bounds = [t for t in (timeout.connect, timeout.read, timeout.write, timeout.pool) if t]
+    return max(bounds, default=30.0)

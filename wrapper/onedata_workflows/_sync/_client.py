@@ -1,0 +1,383 @@
+# Generated from wrapper/onedata_workflows/_async/_client.py by tools/unasync.py; do not edit.
+"""WorkflowClient: every operation of the API, and the helpers that wait and repair.
+
+The helpers drive the pure decisions of ``_waiting`` and ``_repair`` with the
+operations of :class:`~._operations.Operations`; what the sync and async
+worlds do differently (sleeping, running polls side by side) is in ``_concurrency``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from .. import _arguments as arguments
+from .. import _settings as settings
+from .._concurrency import Polls
+from .._errors import ExecutionFailed, OnedataError
+from .._models import (
+    Execution,
+    ExecutionStatus,
+    RepairOperation,
+    RepairPlan,
+    RunSummary,
+)
+from .._repair import plan_repair
+from .._waiting import (
+    DEFAULT_WAIT_TIMEOUT,
+    TERMINAL_FAILURES,
+    Board,
+    Decision,
+    ExecutionEvent,
+    PollPolicy,
+    Waiter,
+)
+from ._operations import Operations
+
+logger = logging.getLogger("onedata_workflows")
+
+
+class WorkflowClient(Operations):
+    """A client for one Oneprovider's workflow-execution API, whose calls block.
+
+        with WorkflowClient(host="provider.example.com", token=token) as client:
+            wid = client.schedule(space_id, schema_id, revision)
+            print((client.get(wid)).status)
+
+    It keeps one connection pool for its lifetime; close it (or use ``async with``).
+    Requests time out (10 s to connect, 30 s to read), TLS is verified, plain http
+    goes only to loopback unless ``allow_insecure_http``. Reads are retried on
+    connection failures and 502/503/504 by ``retry``; actions only when they provably
+    never left; ``schedule`` never twice. ``sleep``, ``clock``, ``monotonic`` and
+    ``rng`` replace time and chance, for tests.
+    """
+
+    # -- waiting ------------------------------------------------------------------
+
+    def _waiter(
+        self, timeout: float, poll: PollPolicy | None, wait_through_suspension: bool
+    ) -> Waiter:
+        return Waiter.starting(
+            self._monotonic(),
+            arguments.check_seconds("timeout", timeout),
+            poll or PollPolicy(),
+            wait_through_suspension=wait_through_suspension,
+            rng=self._rng,
+        )
+
+    @staticmethod
+    def _decided(decision: Decision) -> Decision:
+        """Log what a decision says is worth it; raise the error that ends a wait."""
+        if decision.warning is not None:
+            logger.warning("%s", decision.warning)
+        if decision.fatal is not None:
+            raise decision.fatal
+        return decision
+
+    def _follow(
+        self, wid: str, waiter: Waiter, cancel_on_timeout: bool
+    ) -> Iterator[ExecutionEvent]:
+        while True:
+            outcome = self._poll(wid)
+            decision = self._decided(waiter.record(outcome, self._monotonic()))
+            for event in decision.events:
+                yield event
+            if decision.done:
+                logger.info("%s", waiter.ending())
+                return
+            if decision.timed_out:
+                cancelled = cancel_on_timeout and self._cancel_quietly(wid)
+                raise waiter.timeout_error(cancelled=cancelled)
+            self._sleep(decision.sleep)
+
+    def _cancel_quietly(self, wid: str) -> bool:
+        try:
+            self.cancel(wid)
+        except OnedataError as error:
+            logger.warning("could not cancel execution %s after the timeout: %s", wid, error)
+            return False
+        return True
+
+    def wait_until_finished(
+        self,
+        wid: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        on_update: Callable[[ExecutionEvent], object] | None = None,
+        wait_through_suspension: bool = False,
+        cancel_on_timeout: bool = False,
+        raise_on_failure: bool = False,
+    ) -> Execution:
+        """Poll until the execution ends (finished, failed, cancelled, crashed); return it.
+
+        A suspension (paused, interrupted) also ends the wait unless
+        ``wait_through_suspension``. Transient failures are polled through; 401, 403
+        and 404 raise at once. At the deadline it raises :class:`WaitTimeout` and
+        leaves the execution running, unless ``cancel_on_timeout``. ``on_update`` is
+        called once for each real change. With ``raise_on_failure``, an execution that
+        ends failed, cancelled or crashed raises :class:`ExecutionFailed`.
+        """
+        arguments.check_id("wid", wid)
+        waiter = self._waiter(timeout, poll, wait_through_suspension)
+        for event in self._follow(wid, waiter, cancel_on_timeout):
+            if on_update is not None:
+                on_update(event)
+        return self._outcome(waiter, raise_on_failure)
+
+    @staticmethod
+    def _outcome(waiter: Waiter, raise_on_failure: bool) -> Execution:
+        """The end of a wait: the last execution seen, or ExecutionFailed if asked."""
+        execution = waiter.last
+        assert execution is not None
+        if raise_on_failure and execution.status in TERMINAL_FAILURES:
+            raise ExecutionFailed(execution)
+        return execution
+
+    def watch(
+        self,
+        wid: str,
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        wait_through_suspension: bool = False,
+    ) -> Iterator[ExecutionEvent]:
+        """The events of :meth:`wait_until_finished` as they happen, until the execution stops.
+
+        Arguments are checked at once; polling starts when the first event is asked for.
+        """
+        arguments.check_id("wid", wid)
+        return self._follow(wid, self._waiter(timeout, poll, wait_through_suspension), False)
+
+    # -- repairing ------------------------------------------------------------------
+
+    def _repair(
+        self,
+        wid: str,
+        operations: tuple[RepairOperation, ...],
+        *,
+        whole_lane: bool,
+        dry_run: bool,
+        wait: Waiter | None,
+        on_update: Callable[[ExecutionEvent], object] | None = None,
+        cancel_on_timeout: bool = False,
+        raise_on_failure: bool = False,
+    ) -> RepairPlan:
+        plan = plan_repair(self.get(wid), operations, whole_lane=whole_lane)
+        logger.info("execution %s: %s", wid, plan)
+        if dry_run:
+            return plan
+        repeat = self.retry if plan.operation is RepairOperation.RETRY else self.rerun
+        repeat(wid, plan.lane_index, plan.run_number)
+        if wait is None:
+            return attrs.evolve(plan, performed=True)
+        for event in self._follow(wid, wait, cancel_on_timeout):
+            if on_update is not None:
+                on_update(event)
+        return attrs.evolve(plan, performed=True, execution=self._outcome(wait, raise_on_failure))
+
+    def rerun_from_failed_lane(
+        self,
+        wid: str,
+        *,
+        dry_run: bool = False,
+        wait: bool = False,
+        whole_lane: bool = False,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        on_update: Callable[[ExecutionEvent], object] | None = None,
+        wait_through_suspension: bool = False,
+        cancel_on_timeout: bool = False,
+        raise_on_failure: bool = False,
+    ) -> RepairPlan:
+        """Rerun the lane run that made the execution fail; return the plan carried out.
+
+        ``whole_lane`` reruns from the lane's original regular run rather than the last
+        retry; ``dry_run`` only says what it would do. With ``wait``, it then waits for
+        the execution to stop, as :meth:`wait_until_finished` with the same options,
+        and the plan carries the execution. Raises :class:`NothingToRepair`.
+        """
+        arguments.check_id("wid", wid)
+        waiter = self._waiter(timeout, poll, wait_through_suspension) if wait else None
+        return self._repair(
+            wid,
+            (RepairOperation.RERUN,),
+            whole_lane=whole_lane,
+            dry_run=dry_run,
+            wait=waiter,
+            on_update=on_update,
+            cancel_on_timeout=cancel_on_timeout,
+            raise_on_failure=raise_on_failure,
+        )
+
+    def retry_failed_lane(
+        self,
+        wid: str,
+        *,
+        dry_run: bool = False,
+        wait: bool = False,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        on_update: Callable[[ExecutionEvent], object] | None = None,
+        wait_through_suspension: bool = False,
+        cancel_on_timeout: bool = False,
+        raise_on_failure: bool = False,
+    ) -> RepairPlan:
+        """Retry the failed items of the lane run that made the execution fail.
+
+        Like :meth:`rerun_from_failed_lane`, for a run whose ``isRetriable`` is set.
+        """
+        arguments.check_id("wid", wid)
+        waiter = self._waiter(timeout, poll, wait_through_suspension) if wait else None
+        return self._repair(
+            wid,
+            (RepairOperation.RETRY,),
+            whole_lane=False,
+            dry_run=dry_run,
+            wait=waiter,
+            on_update=on_update,
+            cancel_on_timeout=cancel_on_timeout,
+            raise_on_failure=raise_on_failure,
+        )
+
+    def run(
+        self,
+        space_id: str,
+        schema_id: str,
+        revision: int,
+        *,
+        store_initial_content: Mapping[str, Any] | None = None,
+        log_level: str | None = None,
+        callback: str | None = None,
+        max_repairs: int = 1,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        on_update: Callable[[ExecutionEvent], object] | None = None,
+        on_repair: Callable[[RepairPlan], object] | None = None,
+        raise_on_failure: bool = False,
+    ) -> RunSummary:
+        """Schedule, wait, and repair: retry the failed lane if it can, else rerun it.
+
+        The first three arguments and the next three are :meth:`schedule`'s. At most
+        ``max_repairs`` repairs; ``timeout`` bounds the whole run. Returns what
+        happened: the final execution, the repairs, the polls and the time taken.
+        """
+        arguments.check_count("max_repairs", max_repairs, minimum=0)
+        waiter = self._waiter(timeout, poll, False)
+        wid = self.schedule(
+            space_id,
+            schema_id,
+            revision,
+            store_initial_content=store_initial_content,
+            log_level=log_level,
+            callback=callback,
+        )
+        repairs: list[RepairPlan] = []
+        while True:
+            for event in self._follow(wid, waiter, False):
+                if on_update is not None:
+                    on_update(event)
+            execution = waiter.last
+            assert execution is not None
+            if execution.status is not ExecutionStatus.FAILED or len(repairs) >= max_repairs:
+                break
+            plan = self._repair(
+                wid,
+                (RepairOperation.RETRY, RepairOperation.RERUN),
+                whole_lane=False,
+                dry_run=False,
+                wait=None,
+            )
+            repairs.append(plan)
+            if on_repair is not None:
+                on_repair(plan)
+        return RunSummary(
+            self._outcome(waiter, raise_on_failure),
+            tuple(repairs),
+            waiter.polls,
+            waiter.transient_errors,
+            self._monotonic() - waiter.started,
+        )
+
+    # -- many at once -----------------------------------------------------------------
+
+    def as_completed(
+        self,
+        wids: Iterable[str],
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        concurrency: int = 8,
+        wait_through_suspension: bool = False,
+    ) -> Iterator[Execution]:
+        """Wait for many executions at once; yield each as it stops, first stopped first.
+
+        Each execution is polled on its own schedule, with at most ``concurrency``
+        requests in flight over this client's one pool, so a slow poll delays no other
+        execution. At the deadline it raises :class:`WaitTimeout` listing what is
+        unfinished, within one request timeout: polls still out then are abandoned.
+        Arguments are checked at once; polling starts when the first result is asked for.
+        """
+        wids = [arguments.check_id("wid", wid) for wid in wids]
+        board = Board.starting(
+            wids,
+            self._monotonic(),
+            arguments.check_seconds("timeout", timeout),
+            poll or PollPolicy(),
+            wait_through_suspension=wait_through_suspension,
+            rng=self._rng,
+        )
+        return self._completed(board, arguments.check_count("concurrency", concurrency))
+
+    def _completed(self, board: Board, concurrency: int) -> Iterator[Execution]:
+        grace = settings.longest_request(self._http.timeout)
+        with Polls[Execution | OnedataError](concurrency) as polls:
+            while board.pending:
+                now = self._monotonic()
+                for wid in board.take(now, polls.room):
+                    polls.start(wid, self._poll, wid)
+                wake = board.wake_in(now, grace)
+                if not polls.running:
+                    if wake is None:
+                        break
+                    self._sleep(wake)
+                    continue
+                for wid, outcome in polls.wait(wake):
+                    decision = self._decided(board.record(wid, outcome, self._monotonic()))
+                    if decision.done and isinstance(outcome, Execution):
+                        logger.info("%s", board.waiters[wid].ending())
+                        yield outcome
+                if board.overdue(self._monotonic(), grace):
+                    polls.cancel()
+                    board.abandon()
+        if board.expired:
+            raise board.timeout_error()
+
+    def wait_for_many(
+        self,
+        wids: Iterable[str],
+        *,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
+        concurrency: int = 8,
+        wait_through_suspension: bool = False,
+    ) -> dict[str, Execution]:
+        """Wait for every execution to stop; return them by id, in the order given.
+
+        The options are :meth:`as_completed`'s.
+        """
+        wids = list(wids)
+        finished = {
+            execution.id: execution
+            for execution in self.as_completed(
+                wids,
+                timeout=timeout,
+                poll=poll,
+                concurrency=concurrency,
+                wait_through_suspension=wait_through_suspension,
+            )
+        }
+        return {wid: finished[wid] for wid in dict.fromkeys(wids)}
