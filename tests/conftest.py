@@ -16,7 +16,7 @@ from hypothesis import settings
 from onedata_workflows.testing import FakeOneprovider, RawRequest, RawResponse
 from onedata_workflows.testing._service import Service
 
-from .clients import make_client
+from .clients import KINDS, make_client
 from .contract import ContractChecker
 from .raw_api import RawApi
 
@@ -84,13 +84,20 @@ def loop() -> Iterator[asyncio.AbstractEventLoop]:
     event_loop.close()
 
 
-@pytest.fixture(params=["sync", "async"])
+@pytest.fixture(params=KINDS)
+def kind(request: pytest.FixtureRequest) -> str:
+    """Each client twin in turn: "sync" or "async" (see tests/clients.py)."""
+    kind: str = request.param
+    return kind
+
+
+@pytest.fixture
 def virtual_client(
-    request: pytest.FixtureRequest, fake: FakeOneprovider, loop: asyncio.AbstractEventLoop
+    kind: str, fake: FakeOneprovider, loop: asyncio.AbstractEventLoop
 ) -> Iterator[Any]:
     """Each client in turn, on the simulator's virtual clock: waiting costs no real time."""
     made = make_client(
-        request.param,
+        kind,
         loop,
         base_url=fake.base_url,
         token=fake.token,

@@ -32,20 +32,12 @@ from onedata_workflows import (
     RunType,
     ServerError,
     UnauthorizedError,
-    WorkflowClient,
 )
 from onedata_workflows.testing import FakeOneprovider, Fault, LaneSpec, Outcome, Privilege
 
-from .clients import make_client
+from .clients import KINDS, client_class, make_client, make_http
 
-KINDS = ["sync", "async"]
 TOKEN = "test-token-5f2a9c81e7d34b06"
-
-
-@pytest.fixture(params=KINDS)
-def kind(request: pytest.FixtureRequest) -> str:
-    kind: str = request.param
-    return kind
 
 
 class Sleeps(list[float]):
@@ -281,15 +273,17 @@ def test_hostile_answers_become_typed_errors(
     assert raised.value.body_snippet == body[:300].decode("utf-8", "replace")  # type: ignore[attr-defined]
 
 
-def test_parallel_boxes_as_an_object_is_a_parse_error(fake: FakeOneprovider) -> None:
+def test_parallel_boxes_as_an_object_is_a_parse_error(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider
+) -> None:
     """The published example's shape: the models refuse it, the client says so."""
     wid = fake.schedule_execution(fake.add_workflow_schema([LaneSpec()])[0])
     fake.advance(3)
     details = fake.execution(wid)
     details["lanes"][0]["runs"][0]["parallelBoxes"] = {"schemaId": "x", "taskRegistry": {}}
     with (
-        WorkflowClient(
-            base_url=fake.base_url, token=TOKEN, transport=answer(200, details)
+        make_client(
+            kind, loop, base_url=fake.base_url, token=TOKEN, transport=answer(200, details)
         ) as client,
         pytest.raises(ResponseParseError) as raised,
     ):
@@ -316,8 +310,13 @@ def test_parallel_boxes_as_an_object_is_a_parse_error(fake: FakeOneprovider) -> 
     ),
     operation=st.sampled_from(["get", "list", "schedule", "pause", "rerun"]),
 )
-def test_nothing_but_onedata_errors_escape(status: int, body: bytes, operation: str) -> None:
-    client = WorkflowClient(
+@pytest.mark.parametrize("kind", KINDS)
+def test_nothing_but_onedata_errors_escape(
+    kind: str, loop: asyncio.AbstractEventLoop, status: int, body: bytes, operation: str
+) -> None:
+    client = make_client(
+        kind,
+        loop,
         base_url="https://p.test/api/v3/oneprovider",
         token=TOKEN,
         transport=answer(status, body),
@@ -517,7 +516,9 @@ def test_bad_input_fails_before_sending(
     assert sent == []
 
 
-def test_ids_are_escaped_into_one_path_segment(fake: FakeOneprovider) -> None:
+def test_ids_are_escaped_into_one_path_segment(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider
+) -> None:
     seen: list[str] = []
     transport = fake.transport()
 
@@ -525,8 +526,8 @@ def test_ids_are_escaped_into_one_path_segment(fake: FakeOneprovider) -> None:
         seen.append(request.url.raw_path.decode())
         return transport.handle_request(request)
 
-    with WorkflowClient(
-        base_url=fake.base_url, token=fake.token, transport=httpx.MockTransport(spy)
+    with make_client(
+        kind, loop, base_url=fake.base_url, token=fake.token, transport=httpx.MockTransport(spy)
     ) as client:
         with pytest.raises(NotFoundError):
             client.get("a:b@c;d=e")
@@ -539,9 +540,12 @@ def test_ids_are_escaped_into_one_path_segment(fake: FakeOneprovider) -> None:
 # -- construction -----------------------------------------------------------------
 
 
-def test_host_gives_the_https_api_url() -> None:
-    with WorkflowClient(host="provider.example.com:8443", token=TOKEN) as client:
+def test_host_gives_the_https_api_url(kind: str, loop: asyncio.AbstractEventLoop) -> None:
+    with make_client(kind, loop, host="provider.example.com:8443", token=TOKEN) as client:
         assert client.base_url == "https://provider.example.com:8443/api/v3/oneprovider"
+        assert repr(client).endswith(
+            "(base_url='https://provider.example.com:8443/api/v3/oneprovider')"
+        )
 
 
 @pytest.mark.parametrize(
@@ -556,92 +560,140 @@ def test_host_gives_the_https_api_url() -> None:
         {"host": "a", "token": " "},
     ],
 )
-def test_construction_refuses_bad_arguments(arguments: dict[str, Any]) -> None:
+@pytest.mark.parametrize("kind", KINDS)
+def test_construction_refuses_bad_arguments(kind: str, arguments: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match=r"\w"):
-        WorkflowClient(**arguments)
+        client_class(kind)(**arguments)
 
 
-def test_plain_http_only_to_loopback_unless_allowed() -> None:
+def test_plain_http_only_to_loopback_unless_allowed(
+    kind: str, loop: asyncio.AbstractEventLoop
+) -> None:
     with pytest.raises(ValueError, match="in clear"):
-        WorkflowClient(base_url="http://provider.example.com/api/v3/oneprovider", token=TOKEN)
+        make_client(
+            kind, loop, base_url="http://provider.example.com/api/v3/oneprovider", token=TOKEN
+        )
     for url in ("http://127.0.0.1:9/x", "http://localhost:9/x", "http://[::1]:9/x"):
-        WorkflowClient(base_url=url, token=TOKEN).close()
-    WorkflowClient(base_url="http://10.1.2.3/api", token=TOKEN, allow_insecure_http=True).close()
+        make_client(kind, loop, base_url=url, token=TOKEN).close()
+    make_client(
+        kind, loop, base_url="http://10.1.2.3/api", token=TOKEN, allow_insecure_http=True
+    ).close()
 
 
-def test_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_from_env(
+    kind: str, loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cls = client_class(kind)
     monkeypatch.delenv("ONEPROVIDER_HOST", raising=False)
-    monkeypatch.setenv("ONEDATA_TOKEN", "t")
+    monkeypatch.delenv("ONEPROVIDER_BASE_URL", raising=False)
+    monkeypatch.setenv("ONEDATA_TOKEN", TOKEN)
     with pytest.raises(ValueError, match="ONEPROVIDER_HOST"):
-        WorkflowClient.from_env()
+        cls.from_env()
     monkeypatch.setenv("ONEPROVIDER_HOST", "op.example.org")
-    with WorkflowClient.from_env() as client:
-        assert client.base_url == "https://op.example.org/api/v3/oneprovider"
+    client = cls.from_env(retry=RetryPolicy.disabled())
+    assert client.base_url == "https://op.example.org/api/v3/oneprovider"
+    assert client.retry_policy == RetryPolicy.disabled(), "options reach the constructor"
     monkeypatch.setenv("ONEPROVIDER_BASE_URL", "http://127.0.0.1:8080/api/v3/oneprovider")
-    with WorkflowClient.from_env() as client:
-        assert client.base_url == "http://127.0.0.1:8080/api/v3/oneprovider"
+    assert cls.from_env().base_url == "http://127.0.0.1:8080/api/v3/oneprovider"
     monkeypatch.delenv("ONEDATA_TOKEN")
     with pytest.raises(ValueError, match="ONEDATA_TOKEN"):
-        WorkflowClient.from_env()
+        cls.from_env()
 
 
-def test_defaults_timeouts_and_tls() -> None:
-    with WorkflowClient(host="op.example.org", token=TOKEN) as client:
+def test_defaults_timeouts_and_tls(kind: str, loop: asyncio.AbstractEventLoop) -> None:
+    with make_client(kind, loop, host="op.example.org", token=TOKEN) as client:
         assert client._http.timeout == DEFAULT_REQUEST_TIMEOUT
-        assert DEFAULT_REQUEST_TIMEOUT.read == 30 and DEFAULT_REQUEST_TIMEOUT.connect == 10  # noqa: PT018
-        context = client._http._transport._pool._ssl_context  # type: ignore[attr-defined]
-        assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname  # noqa: PT018
+        assert DEFAULT_REQUEST_TIMEOUT.read == 30
+        assert DEFAULT_REQUEST_TIMEOUT.connect == 10
+        context = client._http._transport._pool._ssl_context
+        assert context.verify_mode is ssl.CERT_REQUIRED
+        assert context.check_hostname
 
 
-def test_ca_bundle(tmp_path: Any) -> None:
+def test_ca_bundle(kind: str, loop: asyncio.AbstractEventLoop, tmp_path: Any) -> None:
     cafile = ssl.get_default_verify_paths().cafile or ssl.get_default_verify_paths().openssl_cafile
-    with WorkflowClient(host="op.example.org", token=TOKEN, ca_bundle=cafile) as client:
-        context = client._http._transport._pool._ssl_context  # type: ignore[attr-defined]
+    with make_client(kind, loop, host="op.example.org", token=TOKEN, ca_bundle=cafile) as client:
+        context = client._http._transport._pool._ssl_context
         assert context.get_ca_certs(), "the bundle's certificates are loaded"
     with pytest.raises((FileNotFoundError, ssl.SSLError)):
-        WorkflowClient(host="op.example.org", token=TOKEN, ca_bundle=tmp_path / "missing.pem")
+        make_client(
+            kind, loop, host="op.example.org", token=TOKEN, ca_bundle=tmp_path / "missing.pem"
+        )
     with pytest.raises(ValueError, match="verify"):
-        WorkflowClient(host="op.example.org", token=TOKEN, ca_bundle=cafile, verify=False)
+        make_client(kind, loop, host="op.example.org", token=TOKEN, ca_bundle=cafile, verify=False)
 
 
-def test_injected_http_client_is_used_and_left_open(fake: FakeOneprovider, schema: str) -> None:
-    http = httpx.Client(transport=fake.transport())
-    with WorkflowClient(base_url=fake.base_url, token=fake.token, http_client=http) as client:
+def test_injected_http_client_is_used_and_left_open(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider, schema: str
+) -> None:
+    http = make_http(kind, transport=fake.transport())
+    with make_client(
+        kind, loop, base_url=fake.base_url, token=fake.token, http_client=http
+    ) as client:
         wid = client.schedule(fake.space_id, schema, 1)
     assert not http.is_closed
-    assert (
-        http.get(
-            f"{fake.base_url}/automation/execution/workflows/{wid}",
-            headers={"X-Auth-Token": fake.token},
-        ).status_code
-        == 200
-    )
+    assert waiting_ids(fake) == [wid]
     with pytest.raises(ValueError, match="not both"):
-        WorkflowClient(
-            base_url=fake.base_url, token=TOKEN, http_client=http, transport=fake.transport()
+        make_client(
+            kind,
+            loop,
+            base_url=fake.base_url,
+            token=TOKEN,
+            http_client=http,
+            transport=fake.transport(),
         )
+    if isinstance(http, httpx.AsyncClient):
+        loop.run_until_complete(http.aclose())
+    else:
+        http.close()
 
 
-def test_one_connection_for_every_call(fake: FakeOneprovider, schema: str) -> None:
-    with fake.serve() as base_url, WorkflowClient(base_url=base_url, token=fake.token) as client:
+def test_one_connection_for_every_call_then_closed(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider, schema: str
+) -> None:
+    with (
+        fake.serve() as base_url,
+        make_client(kind, loop, base_url=base_url, token=fake.token) as client,
+    ):
         wid = client.schedule(fake.space_id, schema, 1)
         for _ in range(5):
             client.get(wid)
         list(client.list(fake.space_id, phase="waiting"))
         client.pause(wid)
-        assert len(client._http._transport._pool.connections) == 1  # type: ignore[attr-defined]
+        assert len(client._http._transport._pool.connections) == 1
     assert client._http.is_closed, "the with block closed the pool it owned"
 
 
-def test_async_client_closes_its_pool(fake: FakeOneprovider) -> None:
-    async def scenario() -> bool:
-        async with onedata_workflows.AsyncWorkflowClient(
-            base_url=fake.base_url, token=fake.token, transport=fake.transport()
-        ) as client:
-            assert [wid async for wid in client.list(fake.space_id)] == []
-        return client._http.is_closed
+def test_list_loads_pages_as_they_are_consumed(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider, schema: str
+) -> None:
+    for _ in range(5):
+        fake.schedule_execution(schema)
+    newest_first = waiting_ids(fake)
+    sent: list[httpx.Request] = []
+    transport = fake.transport()
 
-    assert asyncio.run(scenario())
+    def counting(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return transport.handle_request(request)
+
+    client = make_client(
+        kind,
+        loop,
+        base_url=fake.base_url,
+        token=fake.token,
+        transport=httpx.MockTransport(counting),
+    )
+    listing = client.list(fake.space_id, phase="waiting", page_size=2)
+    assert sent == [], "nothing is sent until the first id is asked for"
+    assert [next(listing), next(listing)] == newest_first[:2]
+    assert len(sent) == 1
+    assert next(listing) == newest_first[2]
+    assert len(sent) == 2, "the second page loads when its first id is asked for"
+    assert [*listing] == newest_first[3:]
+    with pytest.raises(ValueError, match="page_size"):
+        client.list(fake.space_id, page_size=0)
+    assert len(sent) == 3, "bad arguments are refused when list is called, not when iterated"
 
 
 # -- the package ------------------------------------------------------------------
@@ -650,10 +702,18 @@ def test_async_client_closes_its_pool(fake: FakeOneprovider) -> None:
 def test_public_names_are_exported_and_documented() -> None:
     for name in onedata_workflows.__all__:
         value = getattr(onedata_workflows, name)
-        if name in ("__version__", "DEFAULT_REQUEST_TIMEOUT"):
+        if name in ("__version__", "DEFAULT_REQUEST_TIMEOUT", "DEFAULT_WAIT_TIMEOUT"):
             continue
         assert (value.__doc__ or "").strip(), f"{name} has no docstring"
         if isinstance(value, type):
             for attribute, member in vars(value).items():
                 if not attribute.startswith("_") and callable(member):
                     assert member.__doc__, f"{name}.{attribute} has no docstring"
+
+
+def test_the_old_timeout_name_still_works_and_says_so() -> None:
+    with pytest.warns(DeprecationWarning, match="DEFAULT_REQUEST_TIMEOUT"):
+        assert onedata_workflows.DEFAULT_TIMEOUT == DEFAULT_REQUEST_TIMEOUT
+    assert "DEFAULT_TIMEOUT" not in onedata_workflows.__all__
+    with pytest.raises(AttributeError):
+        onedata_workflows.NO_SUCH_NAME  # noqa: B018

@@ -6,6 +6,7 @@ says, with its examples (mistakes included) or with data generated from its sche
 
 from __future__ import annotations
 
+import asyncio
 import queue
 import socket
 import subprocess
@@ -13,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,8 +24,9 @@ from onedata_workflows import (
     ExecutionStatus,
     ResponseParseError,
     RetryPolicy,
-    WorkflowClient,
 )
+
+from .clients import make_client
 
 HERE = Path(__file__).resolve().parent
 PRISM = HERE / "upstream_mock" / "node_modules" / ".bin" / "prism"
@@ -72,15 +75,17 @@ def upstream_mock(request: pytest.FixtureRequest) -> Iterator[tuple[str, str]]:
 
 
 @pytest.fixture
-def client(upstream_mock: tuple[str, str]) -> Iterator[WorkflowClient]:
-    # Prism serves the paths without the /api/v3/oneprovider prefix.
-    with WorkflowClient(
-        base_url=upstream_mock[0], token=TOKEN, retry=RetryPolicy.disabled()
+def client(
+    upstream_mock: tuple[str, str], kind: str, loop: asyncio.AbstractEventLoop
+) -> Iterator[Any]:
+    """Each client twin; Prism serves the paths without the /api/v3/oneprovider prefix."""
+    with make_client(
+        kind, loop, base_url=upstream_mock[0], token=TOKEN, retry=RetryPolicy.disabled()
     ) as made:
         yield made
 
 
-def test_actions(client: WorkflowClient) -> None:
+def test_actions(client: Any) -> None:
     for action in (
         client.pause,
         client.resume,
@@ -93,14 +98,14 @@ def test_actions(client: WorkflowClient) -> None:
     assert client.retry("execution-id", 2, 3) is None
 
 
-def test_schedule_with_the_integer_revision_the_service_needs(client: WorkflowClient) -> None:
+def test_schedule_with_the_integer_revision_the_service_needs(client: Any) -> None:
     """Upstream types the revision as a string, so its mock refuses what the service requires."""
     with pytest.raises(ApiError) as refused:
         client.schedule("space", "schema", 3)
     assert refused.value.status in (400, 422)
 
 
-def test_details(client: WorkflowClient, upstream_mock: tuple[str, str]) -> None:
+def test_details(client: Any, upstream_mock: tuple[str, str]) -> None:
     if upstream_mock[1] == "examples":
         # The upstream example gives parallelBoxes as an object: a typed error, no crash.
         with pytest.raises(ResponseParseError) as unreadable:
@@ -114,7 +119,7 @@ def test_details(client: WorkflowClient, upstream_mock: tuple[str, str]) -> None
     assert all(lane.index == i for i, lane in enumerate(execution.lanes, start=1))
 
 
-def test_listing(client: WorkflowClient, upstream_mock: tuple[str, str]) -> None:
+def test_listing(client: Any, upstream_mock: tuple[str, str]) -> None:
     if upstream_mock[1] == "examples":
         # The example page is never the last and always gives the same token.
         with pytest.raises(ResponseParseError, match="never end"):

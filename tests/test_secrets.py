@@ -11,8 +11,10 @@ from typing import Any
 import httpx
 import pytest
 
-from onedata_workflows import AsyncWorkflowClient, OnedataError, RetryPolicy, WorkflowClient
+from onedata_workflows import OnedataError, RetryPolicy
 from onedata_workflows.testing import FakeOneprovider, Fault, LaneSpec, Outcome
+
+from .clients import make_client
 
 SECRET = "MDAxY2xvY2F0aW9uIG9uZXpvbmUKMDAzYmlkZW50aWZpZXIgc2VjcmV0LXRva2Vu"
 
@@ -37,7 +39,9 @@ def echo_token(request: httpx.Request) -> httpx.Response:
     return httpx.Response(401, json=body)
 
 
-def test_token_never_printed(caplog: pytest.LogCaptureFixture) -> None:
+def test_token_never_printed(
+    kind: str, loop: asyncio.AbstractEventLoop, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     fake = FakeOneprovider()
     fake.add_user({})  # another user: the secret below is not the fake's own token
@@ -54,7 +58,7 @@ def test_token_never_printed(caplog: pytest.LogCaptureFixture) -> None:
 
     with (
         fake.serve() as base_url,
-        WorkflowClient(base_url=base_url, token=token, sleep=lambda s: None) as client,
+        make_client(kind, loop, base_url=base_url, token=token, sleep=lambda s: None) as client,
     ):
         seen.append(client)
         wid = client.schedule(fake.space_id, schema_id, 1)
@@ -70,26 +74,13 @@ def test_token_never_printed(caplog: pytest.LogCaptureFixture) -> None:
         attempt(lambda: client.resume(wid))
         attempt(lambda: client.get("missing"))
         attempt(lambda: client.cancel(wid))
-    with WorkflowClient(base_url="http://127.0.0.1:9/api", token=token,
-                        retry=RetryPolicy.disabled()) as closed_port:  # fmt: skip
+    with make_client(kind, loop, base_url="http://127.0.0.1:9/api", token=token,
+                     retry=RetryPolicy.disabled()) as closed_port:  # fmt: skip
         attempt(lambda: closed_port.get(wid))
-    with WorkflowClient(base_url="https://p.test/api", token=SECRET,
-                        transport=httpx.MockTransport(echo_token)) as echoing:  # fmt: skip
+    with make_client(kind, loop, base_url="https://p.test/api", token=SECRET,
+                     transport=httpx.MockTransport(echo_token)) as echoing:  # fmt: skip
         attempt(lambda: echoing.get("x"))
         attempt(lambda: echoing.get("html"))
-
-    async def asynchronous() -> None:
-        async with AsyncWorkflowClient(
-            base_url=fake.base_url, token=token, transport=fake.transport()
-        ) as client:
-            seen.append(client)
-            seen.append(await client.get(wid))
-            try:
-                await client.pause("missing")
-            except OnedataError as error:
-                seen.append(error)
-
-    asyncio.run(asynchronous())
 
     errors = [s for s in seen if isinstance(s, OnedataError)]
     assert len(errors) >= 6, "the scenario produced the errors it is meant to check"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import random
+import threading
 from typing import Any
 
+import attrs
 import httpx
 import pytest
 from hypothesis import given, settings
@@ -48,39 +49,90 @@ def test_a_quick_run_is_seen_ending_quickly(virtual_client: Any, fake: FakeOnepr
     execution = virtual_client.wait_until_finished(wid)
     assert execution.status is ExecutionStatus.FINISHED
     ended = execution.finish_time.timestamp() - START
-    assert simulated(fake) - ended <= 2 * PollPolicy().initial + 1, (
-        "seen within a couple of seconds"
-    )
+    assert simulated(fake) - ended <= PollPolicy().initial, "seen within the first pause"
 
 
-def test_an_hours_long_run_is_seen_ending(virtual_client: Any, fake: FakeOneprovider) -> None:
-    wid = schedule(fake, LaneSpec(duration=3 * 3600))
-    execution = virtual_client.wait_until_finished(wid, timeout=4 * 3600)
-    assert execution.status is ExecutionStatus.FINISHED
-    ended = execution.finish_time.timestamp() - START
-    assert simulated(fake) - ended <= PollPolicy().maximum, "seen within one ceiling interval"
+# A lane runs after three one-second steps (scheduled, preparing, enqueued) and is
+# followed by one (stopping): a lane of ``length - 4`` seconds makes a run of ``length``.
+STEPS = 4
 
 
-def test_poll_count_for_a_long_run(fake: FakeOneprovider) -> None:
-    wid = schedule(fake, LaneSpec(duration=3 * 3600))
-    counted: list[httpx.Request] = []
+def lag_and_requests(
+    kind: str, loop: asyncio.AbstractEventLoop, length: float, seed: int
+) -> tuple[float, int]:
+    """How late a default wait sees the end of a run of ``length`` seconds, and its requests."""
+    fake = FakeOneprovider()
+    wid = schedule(fake, LaneSpec(duration=length - STEPS))
     transport = fake.transport()
+    requests = 0
 
     def counting(request: httpx.Request) -> httpx.Response:
-        counted.append(request)
+        nonlocal requests
+        requests += 1
         return transport.handle_request(request)
 
-    with WorkflowClient(
+    client = make_client(
+        kind,
+        loop,
         base_url=fake.base_url,
         token=fake.token,
         transport=httpx.MockTransport(counting),
         sleep=fake.advance,
         monotonic=fake.now,
-    ) as client:
-        client.wait_until_finished(wid, timeout=4 * 3600)
-    # Full jitter between 1 s and the 60 s ceiling averages ~30 s: two requests a minute,
-    # against 10 800 for a fixed 1 s poll.
-    assert len(counted) <= 3 * 3600 / 25
+        rng=random.Random(seed),
+    )
+    execution = client.wait_until_finished(wid, timeout=2 * length)
+    client.close()
+    ended = execution.finish_time.timestamp() - START
+    assert ended == length
+    return simulated(fake) - ended, requests
+
+
+@pytest.mark.parametrize("length", [30, 120, 600, 3600, 3 * 3600])
+def test_the_end_is_seen_within_a_tenth_of_the_wait(
+    kind: str, length: int, loop: asyncio.AbstractEventLoop
+) -> None:
+    policy = PollPolicy()
+    for seed in range(3):
+        lag, requests = lag_and_requests(kind, loop, length, seed)
+        # For every draw, not only at the 95th percentile: jitter only ever shortens a pause.
+        assert lag <= max(policy.initial, policy.fraction * length)
+        assert lag <= max(2, 0.1 * length)
+        if length >= 3 * 3600:
+            assert requests <= 200
+
+
+def test_a_busy_workflow_is_polled_at_the_pace_of_a_quiet_one(
+    kind: str, loop: asyncio.AbstractEventLoop
+) -> None:
+    """Changes seen on the way (lanes starting and ending) do not make the waiter poll faster."""
+
+    def pauses(*lanes: LaneSpec) -> tuple[list[float], int]:
+        fake = FakeOneprovider()
+        slept: list[float] = []
+
+        def sleep(seconds: float) -> None:
+            slept.append(seconds)
+            fake.advance(seconds)
+
+        with make_client(
+            kind,
+            loop,
+            base_url=fake.base_url,
+            token=fake.token,
+            transport=fake.transport(),
+            sleep=sleep,
+            monotonic=fake.now,
+            rng=random.Random(7),
+        ) as client:
+            events = list(client.watch(schedule(fake, *lanes), timeout=3600))
+        return slept, len(events)
+
+    busy, changes = pauses(*[LaneSpec(duration=60)] * 10)
+    quiet, _ = pauses(LaneSpec(duration=1000))
+    assert changes > 20, "lanes starting and ending"
+    shared = min(len(busy), len(quiet)) - 1  # the last pause of each may be cut by its end
+    assert busy[:shared] == quiet[:shared]
 
 
 def test_stopping_is_never_the_end(virtual_client: Any, fake: FakeOneprovider) -> None:
@@ -152,9 +204,12 @@ def test_pause_and_resume_during_a_wait(virtual_client: Any, fake: FakeOneprovid
 
 
 def test_an_unknown_status_is_polled_through_and_logged_once(
-    fake: FakeOneprovider, caplog: pytest.LogCaptureFixture
+    kind: str,
+    loop: asyncio.AbstractEventLoop,
+    fake: FakeOneprovider,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    wid = schedule(fake, LaneSpec(duration=30))
+    wid = schedule(fake, LaneSpec(duration=300))
     transport = fake.transport()
     pauses: list[float] = []
 
@@ -170,7 +225,9 @@ def test_an_unknown_status_is_polled_through_and_logged_once(
         fake.advance(seconds)
 
     caplog.set_level(logging.WARNING, logger="onedata_workflows")
-    with WorkflowClient(
+    with make_client(
+        kind,
+        loop,
         base_url=fake.base_url,
         token=fake.token,
         transport=httpx.MockTransport(newer_provider),
@@ -182,8 +239,8 @@ def test_an_unknown_status_is_polled_through_and_logged_once(
     assert [r.getMessage() for r in caplog.records].count(
         f"execution {wid} has status 'rebalancing', unknown to this library; still waiting"
     ) == 1
-    assert min(pauses) >= PollPolicy().initial, "no tight loop"
-    assert max(pauses) > 4 * PollPolicy().initial, "it backs off"
+    assert min(pauses) >= PollPolicy().initial / 2, "no tight loop"
+    assert max(pauses) > 4 * PollPolicy().initial, "the pauses grow"
 
 
 @pytest.mark.parametrize(
@@ -204,26 +261,21 @@ def test_transient_failures_are_polled_through(
     assert sum(fake.injected.values()) > 3
 
 
-def test_transient_failures_are_counted_and_reported(fake: FakeOneprovider) -> None:
+def test_transient_failures_are_counted_and_reported(
+    virtual_client: Any, fake: FakeOneprovider
+) -> None:
     wid = schedule(fake, LaneSpec(duration=1000))
     fake.inject(Fault.http_status(503), times=None)
-    with (
-        WorkflowClient(
-            base_url=fake.base_url,
-            token=fake.token,
-            transport=fake.transport(),
-            sleep=fake.advance,
-            monotonic=fake.now,
-        ) as client,
-        pytest.raises(WaitTimeout) as timeout,
-    ):
-        client.wait_until_finished(wid, timeout=120)
+    with pytest.raises(WaitTimeout) as timeout:
+        virtual_client.wait_until_finished(wid, timeout=120)
     assert timeout.value.execution is None, "no poll ever succeeded"
     assert timeout.value.transient_errors == timeout.value.polls == fake.injected["status 503"]
     assert "503" in str(timeout.value.last_error)
 
 
-def test_retry_after_is_honoured_while_waiting(fake: FakeOneprovider) -> None:
+def test_retry_after_is_honoured_while_waiting(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider
+) -> None:
     wid = schedule(fake, LaneSpec(duration=200))
     pauses: list[float] = []
     fake.inject(Fault.http_status(503, retry_after=45), operation="get_workflow_execution_details")
@@ -232,7 +284,9 @@ def test_retry_after_is_honoured_while_waiting(fake: FakeOneprovider) -> None:
         pauses.append(seconds)
         fake.advance(seconds)
 
-    with WorkflowClient(
+    with make_client(
+        kind,
+        loop,
         base_url=fake.base_url,
         token=fake.token,
         transport=fake.transport(),
@@ -245,12 +299,12 @@ def test_retry_after_is_honoured_while_waiting(fake: FakeOneprovider) -> None:
 
 @pytest.mark.parametrize("error", ["404", "401"])
 def test_fatal_errors_end_the_wait_at_once(
-    fake: FakeOneprovider, loop: asyncio.AbstractEventLoop, error: str
+    kind: str, fake: FakeOneprovider, loop: asyncio.AbstractEventLoop, error: str
 ) -> None:
     wid = schedule(fake, LaneSpec(duration=100))
     token = fake.token if error == "404" else "revoked-token-0000"
     client = make_client(
-        "sync",
+        kind,
         loop,
         base_url=fake.base_url,
         token=token,
@@ -314,8 +368,6 @@ def test_bad_wait_arguments(virtual_client: Any) -> None:
         virtual_client.wait_until_finished("w", timeout=0)
     with pytest.raises(ValueError, match="wid"):
         virtual_client.wait_until_finished("")
-    with pytest.raises(ValueError, match="maximum"):
-        PollPolicy(initial=10, maximum=1)
 
 
 # -- many at once ----------------------------------------------------------------
@@ -340,12 +392,28 @@ def test_many_with_a_deadline(virtual_client: Any, fake: FakeOneprovider) -> Non
     assert timeout.value.pending[slow].status is ExecutionStatus.ACTIVE
 
 
-def test_concurrency_is_bounded(fake: FakeOneprovider) -> None:
+def test_concurrency_is_bounded(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider
+) -> None:
     wids = [schedule(fake, LaneSpec(duration=10 * (i + 1))) for i in range(12)]
     transport = fake.transport()
     in_flight = peak = 0
+    lock = threading.Condition()
 
-    async def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, peak
+        with lock:
+            in_flight += 1
+            peak = max(peak, in_flight)
+            lock.notify_all()
+            # Until the bound has been reached once, hold each poll until it is.
+            lock.wait_for(lambda: peak >= 3, timeout=5)
+        response = transport.handle_request(request)
+        with lock:
+            in_flight -= 1
+        return response
+
+    async def async_handler(request: httpx.Request) -> httpx.Response:
         nonlocal in_flight, peak
         in_flight += 1
         peak = max(peak, in_flight)
@@ -354,61 +422,213 @@ def test_concurrency_is_bounded(fake: FakeOneprovider) -> None:
         in_flight -= 1
         return await transport.handle_async_request(request)
 
+    with make_client(
+        kind,
+        loop,
+        base_url=fake.base_url,
+        token=fake.token,
+        sleep=fake.advance,
+        monotonic=fake.now,
+        transport=httpx.MockTransport(handler if kind == "sync" else async_handler),
+    ) as client:
+        results = client.wait_for_many(wids, concurrency=3)
+    assert len(results) == 12
+    assert peak == 3
+
+
+def test_watch_and_as_completed_poll_only_when_asked(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider
+) -> None:
+    wids = [schedule(fake, LaneSpec(duration=d)) for d in (5, 500)]
+    sent: list[httpx.Request] = []
+    transport = fake.transport()
+
+    def counting(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return transport.handle_request(request)
+
+    client = make_client(
+        kind,
+        loop,
+        base_url=fake.base_url,
+        token=fake.token,
+        transport=httpx.MockTransport(counting),
+        sleep=fake.advance,
+        monotonic=fake.now,
+    )
+    events = client.watch(wids[0])
+    completed = client.as_completed(wids)
+    assert sent == [], "nothing is sent until the first item is asked for"
+    first = next(events)
+    assert (first.kind, first.new) == (EventKind.EXECUTION_STATUS, "scheduled")
+    assert len(sent) == 1, "one poll gave the first event"
+    events.close()
+    sent.clear()
+    assert next(completed).id == wids[0]
+    assert fake.execution(wids[1])["status"] == "active", "the slow one is not waited for"
+    polled = len(sent)
+    completed.close()
+    fake.advance(600)
+    assert len(sent) == polled, "a closed iterator polls no more"
+    client.close()
+
+
+def test_an_async_wait_can_be_cancelled_midway(fake: FakeOneprovider) -> None:
+    wid = schedule(fake, LaneSpec(duration=10_000))
+    polls = 0
+
     async def scenario() -> None:
+        nonlocal polls
+        first_poll = asyncio.Event()
+
         async def sleep(seconds: float) -> None:
             fake.advance(seconds)
+            first_poll.set()
+            await asyncio.sleep(0)
+
+        def counting(request: httpx.Request) -> httpx.Response:
+            nonlocal polls
+            polls += 1
+            return fake.transport().handle_request(request)
 
         async with AsyncWorkflowClient(
             base_url=fake.base_url,
             token=fake.token,
+            transport=httpx.MockTransport(counting),
             sleep=sleep,
             monotonic=fake.now,
-            transport=httpx.MockTransport(handler),
         ) as client:
-            results = await client.wait_for_many(wids, concurrency=3)
-        assert len(results) == 12
+            for wait in (
+                client.wait_until_finished(wid),
+                client.wait_for_many([wid, schedule(fake, LaneSpec(duration=9_000))]),
+            ):
+                first_poll.clear()
+                task = asyncio.ensure_future(wait)
+                await first_poll.wait()
+                task.cancel()
+                with pytest.raises(asyncio.CancelledError):
+                    await task
+            before = polls
+            for _ in range(20):
+                await asyncio.sleep(0)
+            assert polls == before, "nothing polls on after the cancel"
+            assert (await client.get(wid)).status is ExecutionStatus.ACTIVE, "still usable"
 
     asyncio.run(scenario())
-    assert peak == 3
-
-
-def test_sync_and_async_twins_share_their_defaults() -> None:
-    for name in (
-        "wait_until_finished",
-        "watch",
-        "rerun_from_failed_lane",
-        "retry_failed_lane",
-        "run",
-        "as_completed",
-        "wait_for_many",
-        "schedule",
-        "list",
-    ):
-        sync = inspect.signature(getattr(WorkflowClient, name)).parameters
-        asynchronous = inspect.signature(getattr(AsyncWorkflowClient, name)).parameters
-        assert list(sync) == list(asynchronous), name
-        assert [p.default for p in sync.values()] == [p.default for p in asynchronous.values()], (
-            name
-        )
+    assert fake.execution(wid)["status"] == "active", "cancelling a wait cancels no execution"
 
 
 # -- the pure decisions -------------------------------------------------------
 
 
+policies = st.builds(
+    lambda initial, spread, fraction, jitter: PollPolicy(
+        initial=initial, maximum=initial * spread, fraction=fraction, jitter=jitter
+    ),
+    initial=st.floats(min_value=0.01, max_value=60),
+    spread=st.floats(min_value=1, max_value=1000),
+    fraction=st.floats(min_value=0, max_value=1),
+    jitter=st.booleans(),
+)
+elapsed_times = st.floats(min_value=0, max_value=1e7)
+
+
+@settings(max_examples=300)
+@given(policy=policies, elapsed=elapsed_times, failures=st.integers(0, 200), seed=st.integers())
+def test_pauses_stay_within_bounds(
+    policy: PollPolicy, elapsed: float, failures: int, seed: int
+) -> None:
+    pause = policy.interval(elapsed, random.Random(seed), failures)
+    shortest = policy.initial / 2 if policy.jitter else policy.initial
+    assert shortest <= pause <= policy.maximum
+
+
+@settings(max_examples=300)
+@given(policy=policies, elapsed=elapsed_times, seed=st.integers())
+def test_a_pause_is_at_most_the_share_of_the_time_waited(
+    policy: PollPolicy, elapsed: float, seed: int
+) -> None:
+    """So an end is seen at most ``max(initial, fraction * length)`` late, jitter or not."""
+    pause = policy.interval(elapsed, random.Random(seed))
+    ceiling = min(policy.maximum, max(policy.initial, policy.fraction * elapsed))
+    assert pause <= ceiling
+    if policy.jitter:
+        assert pause >= ceiling / 2
+    else:
+        assert pause == ceiling
+
+
 @settings(max_examples=300)
 @given(
-    initial=st.floats(min_value=0.01, max_value=60),
-    spread=st.floats(min_value=1, max_value=100),
-    multiplier=st.floats(min_value=1, max_value=4),
-    step=st.integers(min_value=0, max_value=200),
+    policy=policies,
+    elapsed=elapsed_times,
+    more=st.floats(min_value=0, max_value=1e7),
+    failures=st.integers(0, 100),
     seed=st.integers(),
 )
-def test_poll_intervals_stay_within_bounds(
-    initial: float, spread: float, multiplier: float, step: int, seed: int
+def test_pauses_grow_with_the_time_waited_and_with_errors(
+    policy: PollPolicy, elapsed: float, more: float, failures: int, seed: int
 ) -> None:
-    policy = PollPolicy(initial=initial, maximum=initial * spread, multiplier=multiplier)
-    interval = policy.interval(step, random.Random(seed))
-    assert initial <= interval <= policy.maximum + 1e-9
+    def pause(elapsed: float, failures: int) -> float:
+        return policy.interval(elapsed, random.Random(seed), failures)
+
+    assert pause(elapsed, failures) <= pause(elapsed + more, failures)
+    assert pause(elapsed, failures) <= pause(elapsed, failures + 1)
+
+
+def test_the_default_pauses() -> None:
+    policy = attrs.evolve(PollPolicy(), jitter=False)
+    rng = random.Random(0)
+    assert [policy.interval(t, rng) for t in (0, 10, 25, 100, 3600, 7500, 86400)] == [
+        2,
+        2,
+        2,
+        8,
+        288,
+        600,
+        600,
+    ]
+
+
+def test_a_fixed_interval() -> None:
+    fixed = PollPolicy.fixed(10)
+    assert fixed == PollPolicy(initial=10, maximum=10, jitter=False)
+    rng = random.Random(0)
+    assert {fixed.interval(t, rng, failures) for t in (0, 5, 1e6) for failures in (0, 3)} == {10}
+
+
+@pytest.mark.parametrize(
+    ("arguments", "match"),
+    [
+        ({"initial": 0}, "initial"),
+        ({"initial": -1}, "initial"),
+        ({"initial": float("nan")}, "initial"),
+        ({"initial": 10, "maximum": 1}, "maximum"),
+        ({"maximum": float("nan")}, "maximum"),
+        ({"fraction": -0.1}, "fraction"),
+        ({"fraction": 1.5}, "fraction"),
+        ({"fraction": float("nan")}, "fraction"),
+    ],
+)
+def test_bad_poll_policies(arguments: dict[str, float], match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        PollPolicy(**arguments)
+
+
+def test_transient_errors_in_a_row_lengthen_the_pause_until_a_look_succeeds(
+    fake: FakeOneprovider,
+) -> None:
+    from onedata_workflows import ServerError
+
+    with WorkflowClient(
+        base_url=fake.base_url, token=fake.token, transport=fake.transport()
+    ) as client:
+        execution = client.get(schedule(fake, LaneSpec(duration=100)))
+    waiter = Waiter(PollPolicy(jitter=False), started=0, deadline=1000)
+    error = ServerError(503, None, "unavailable")
+    assert [waiter.record(error, now).sleep for now in (0, 4, 12)] == [4, 8, 16]
+    assert waiter.record(execution, 28).sleep == 2.24, "8 % of the 28 s waited"
+    assert waiter.record(error, 30).sleep == 4.8
 
 
 @settings(max_examples=300)

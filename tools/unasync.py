@@ -26,10 +26,10 @@ TARGET = PACKAGE / "_sync"
 
 # (pattern, replacement): regular expressions, applied in order.
 SUBSTITUTIONS = [
-    (r"async def ", "def "),
-    (r"async for ", "for "),
-    (r"async with ", "with "),
-    (r"await ", ""),
+    (r"\basync def\b", "def"),
+    (r"\basync for\b", "for"),
+    (r"\basync with\b", "with"),
+    (r"\bawait ", ""),
     (r"\bAsyncWorkflowClient\b", "WorkflowClient"),
     (r"\bAsyncOperations\b", "Operations"),
     (r"\bAsyncPolls\b", "Polls"),
@@ -70,7 +70,8 @@ def formatted(name: str, text: str) -> str:
         [ruff, "format"],
     ):
         result = subprocess.run(
-            [*command, "--stdin-filename", str(TARGET / name), "-"],
+            # Named as its place in the package, so that ruff applies the project's settings.
+            [*command, "--stdin-filename", str(PACKAGE / "_sync" / name), "-"],
             input=text,
             capture_output=True,
             text=True,
@@ -81,6 +82,10 @@ def formatted(name: str, text: str) -> str:
             sys.exit(f"unasync: {' '.join(command[1:])} failed:\n{result.stderr}")
         text = result.stdout
     return text
+
+
+def shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def expected() -> dict[str, str]:
@@ -98,14 +103,14 @@ def main(argv: list[str]) -> int:
         TARGET.mkdir()
         for name, text in wanted.items():
             (TARGET / name).write_text(text)
-        print(f"wrote {TARGET.relative_to(ROOT)}/")
+        print(f"wrote {shown(TARGET)}/")
         return 0
     actual = {path.name: path.read_text() for path in sorted(TARGET.glob("*.py"))}
     if actual == wanted:
-        print(f"{TARGET.relative_to(ROOT)}/ matches {SOURCE.relative_to(ROOT)}/")
+        print(f"{shown(TARGET)}/ matches {shown(SOURCE)}/")
         return 0
     for name in sorted(actual.keys() | wanted.keys()):
-        path = f"{TARGET.relative_to(ROOT)}/{name}"
+        path = f"{shown(TARGET)}/{name}"
         sys.stdout.writelines(
             difflib.unified_diff(
                 actual.get(name, "").splitlines(keepends=True),
@@ -114,7 +119,7 @@ def main(argv: list[str]) -> int:
                 f"regenerated/{path}",
             )
         )
-    print(f"\n{TARGET.relative_to(ROOT)}/ does not match its source: run `make generate`.")
+    print(f"\n{shown(TARGET)}/ does not match its source: run `make generate`.")
     return 1
 
 

@@ -11,7 +11,7 @@
 The simulated provider for tests lives in :mod:`onedata_workflows.testing`.
 """
 
-from importlib.metadata import version as _version
+from typing import Any as _Any
 
 from ._async import AsyncWorkflowClient
 from ._errors import (
@@ -50,7 +50,21 @@ from ._settings import DEFAULT_REQUEST_TIMEOUT
 from ._sync import WorkflowClient
 from ._waiting import DEFAULT_WAIT_TIMEOUT, EventKind, ExecutionEvent, PollPolicy
 
-__version__ = _version("onedata-workflows")
+__version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> _Any:
+    if name == "DEFAULT_TIMEOUT":
+        import warnings
+
+        warnings.warn(
+            "DEFAULT_TIMEOUT is now DEFAULT_REQUEST_TIMEOUT (beside DEFAULT_WAIT_TIMEOUT)",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return DEFAULT_REQUEST_TIMEOUT
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_REQUEST_TIMEOUT",

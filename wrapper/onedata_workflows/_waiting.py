@@ -32,28 +32,54 @@ DEFAULT_WAIT_TIMEOUT = 3600.0
 
 @attrs.frozen(kw_only=True)
 class PollPolicy:
-    """How often to look: from ``initial`` seconds, doubling up to ``maximum``, with full jitter.
+    """How often to look: pauses that grow with the time already waited.
 
-    The n-th pause is drawn uniformly between ``initial`` and
-    ``min(maximum, initial * multiplier**n)``: quick runs are seen ending quickly,
-    long ones cost few requests, and many waiters do not poll in step. Any
-    change seen resets the pause to ``initial``.
+    ``t`` seconds into a wait, the next pause is ``fraction * t``, at least ``initial``
+    and at most ``maximum``. An end is then seen at most ``max(initial, fraction * t)``
+    late, and requests grow with the logarithm of the wait: by default a 30 s run is
+    seen ending within 2.4 s after about 20 requests, a 3-hour one within 10 minutes
+    after about 125. ``jitter`` draws each pause between half of it and all of it, so
+    many waiters do not poll in step and no end is seen later for it. Each transient
+    error in a row doubles the pause, up to ``maximum``. A change in the execution
+    resets nothing: it says little about when the end comes, and a workflow of many
+    lanes changes often.
+
+    ``PollPolicy.fixed(10)``, like ``PollPolicy(initial=10, maximum=10, jitter=False)``,
+    looks every 10 s.
     """
 
-    initial: float = attrs.field(default=1.0, validator=attrs.validators.gt(0))
-    maximum: float = attrs.field(default=60.0)
-    multiplier: float = attrs.field(default=2.0, validator=attrs.validators.ge(1))
+    initial: float = attrs.field(default=2.0, validator=attrs.validators.gt(0))
+    """The pause at the start of a wait, and the shortest one (before jitter)."""
+    maximum: float = attrs.field(default=600.0)
+    """The longest pause: a long wait sees the end at most this late."""
+    fraction: float = attrs.field(
+        default=0.08, validator=[attrs.validators.ge(0), attrs.validators.le(1)]
+    )
+    """The pause as a share of the time waited so far.
+
+    A little under 10 %, so that an end is seen within 10 % of the run's length even
+    when the wait began before the run did or a request was slow.
+    """
     jitter: bool = True
 
     @maximum.validator
     def _check_maximum(self, attribute: attrs.Attribute[float], value: float) -> None:
-        if value < self.initial:
+        if not value >= self.initial:
             raise ValueError(f"maximum ({value}) must be at least initial ({self.initial})")
 
-    def interval(self, step: int, rng: random.Random) -> float:
-        """The pause before poll number ``step + 1`` since the last change (step from 0)."""
-        ceiling = min(self.maximum, self.initial * self.multiplier ** min(step, 64))
-        return rng.uniform(self.initial, ceiling) if self.jitter else ceiling
+    @classmethod
+    def fixed(cls, seconds: float) -> PollPolicy:
+        """Look every ``seconds``, however long the wait, without jitter."""
+        return cls(initial=seconds, maximum=seconds, jitter=False)
+
+    def interval(self, elapsed: float, rng: random.Random, failures: int = 0) -> float:
+        """The pause before the next look, ``elapsed`` seconds after the first.
+
+        ``failures`` counts the transient errors in a row that the last looks met.
+        """
+        pause = max(self.initial, self.fraction * elapsed) * 2.0 ** min(failures, 64)
+        pause = min(self.maximum, pause)
+        return rng.uniform(pause / 2, pause) if self.jitter else pause
 
 
 class EventKind(Enum):
@@ -164,7 +190,12 @@ class Waiter:
     polls: int = 0
     transient_errors: int = 0
     last_error: OnedataError | None = None
-    _step: int = 0
+    paced_from: float = attrs.field(
+        default=attrs.Factory(lambda self: self.started, takes_self=True)
+    )
+    """Pauses grow with the time since this moment: the start, or the last repair."""
+    _failures: int = 0
+    """Transient errors in a row: each doubles the pause."""
     _unknown_seen: set[str] = attrs.field(factory=set)
 
     @classmethod
@@ -196,28 +227,31 @@ class Waiter:
             return Decision(events, done=True)
         warning = None
         if not outcome.status.is_known and outcome.status not in self._unknown_seen:
-            # Not a reason to stop, nor to poll faster: keep looking, with backoff.
+            # Not a reason to stop, nor to poll faster: keep looking at the usual pace.
             self._unknown_seen.add(outcome.status)
             warning = (
                 f"execution {outcome.id} has status {str(outcome.status)!r}, "
                 "unknown to this library; still waiting"
             )
-        self._step = 0 if events and self.polls > 1 else self._step + 1
-        return self._pause(events, self.policy.interval(self._step, self.rng), now, warning)
+        self._failures = 0
+        return self._pause(events, self._interval(now), now, warning)
 
     def _failed(self, error: OnedataError, now: float) -> Decision:
         if not is_transient(error):
             return Decision(fatal=error)
         self.transient_errors += 1
         self.last_error = error
-        self._step += 1
-        pause = self.policy.interval(self._step, self.rng)
+        self._failures += 1
+        pause = self._interval(now)
         retry_after = error.retry_after if isinstance(error, ApiError) else None
         if retry_after is not None:
             pause = max(pause, retry_after)
         subject = f"execution {self.last.id}" if self.last is not None else "the execution"
         warning = f"polling {subject}: {error} (transient, {self.transient_errors} so far)"
         return self._pause((), pause, now, warning)
+
+    def _interval(self, now: float) -> float:
+        return self.policy.interval(now - self.paced_from, self.rng, self._failures)
 
     def _pause(
         self, events: tuple[ExecutionEvent, ...], pause: float, now: float, warning: str | None

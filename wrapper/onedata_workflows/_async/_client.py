@@ -291,6 +291,8 @@ class AsyncWorkflowClient(AsyncOperations):
                 wait=None,
             )
             repairs.append(plan)
+            # A repair starts a new stretch of work: look again at the pace of a new wait.
+            waiter.paced_from = self._monotonic()
             if on_repair is not None:
                 on_repair(plan)
         return RunSummary(

@@ -47,7 +47,7 @@ class WorkflowClient(Operations):
             wid = client.schedule(space_id, schema_id, revision)
             print((client.get(wid)).status)
 
-    It keeps one connection pool for its lifetime; close it (or use ``async with``).
+    It keeps one connection pool for its lifetime; close it (or use ``with``).
     Requests time out (10 s to connect, 30 s to read), TLS is verified, plain http
     goes only to loopback unless ``allow_insecure_http``. Reads are retried on
     connection failures and 502/503/504 by ``retry``; actions only when they provably
@@ -292,6 +292,8 @@ class WorkflowClient(Operations):
                 wait=None,
             )
             repairs.append(plan)
+            # A repair starts a new stretch of work: look again at the pace of a new wait.
+            waiter.paced_from = self._monotonic()
             if on_repair is not None:
                 on_repair(plan)
         return RunSummary(
