@@ -26,6 +26,7 @@ from onedata_workflows import (
     LaneRunStatus,
     NotFoundError,
     OnedataError,
+    OutcomeUnknown,
     Phase,
     ResponseParseError,
     RetryPolicy,
@@ -360,6 +361,33 @@ def test_transport_failures_are_wrapped(kind: str, loop: asyncio.AbstractEventLo
         assert raised.value.__context__ is None
 
 
+def test_a_change_without_an_answer_has_an_unknown_outcome(
+    kind: str, loop: asyncio.AbstractEventLoop
+) -> None:
+    sent: list[httpx.Request] = []
+
+    def time_out(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        raise httpx.ReadTimeout("slow", request=request)
+
+    client = make_client(
+        kind,
+        loop,
+        base_url="https://p.test/api/v3/oneprovider",
+        token=TOKEN,
+        transport=httpx.MockTransport(time_out),
+    )
+    for change in (lambda: client.schedule("s", "w", 1), lambda: client.rerun("w", 1, 1)):
+        with pytest.raises(OutcomeUnknown) as raised:
+            change()
+        assert raised.value.timed_out
+        assert isinstance(raised.value, onedata_workflows.TransportError)
+    assert len(sent) == 2, "neither was sent again"
+    with pytest.raises(onedata_workflows.RequestTimeout):
+        client.get("w")
+    assert len(sent) == 2 + 4, "a read is retried, and its failure is a plain timeout"
+
+
 def test_paging_that_never_ends_is_an_error(kind: str, loop: asyncio.AbstractEventLoop) -> None:
     page = {"atmWorkflowExecutions": ["a"], "nextPageToken": "same", "isLast": False}
     client = make_client(
@@ -424,9 +452,11 @@ def test_actions_are_retried_only_when_never_sent(
     client.pause(wid)
     assert fake.execution(wid)["status"] == "stopping"
     fake.inject(Fault.reset(processed=True), operation="cancel_workflow_execution")
-    with pytest.raises(ConnectionFailed) as raised:
+    with pytest.raises(OutcomeUnknown) as raised:
         client.cancel(wid)
     assert raised.value.request_sent
+    assert not raised.value.timed_out
+    assert "may or may not have taken effect" in str(raised.value)
     fake.inject(Fault.http_status(503), operation="cancel_workflow_execution")
     with pytest.raises(ServerError):
         client.cancel(wid)
@@ -435,7 +465,7 @@ def test_actions_are_retried_only_when_never_sent(
 
 def test_schedule_is_never_sent_twice(client: Any, fake: FakeOneprovider, schema: str) -> None:
     fake.inject(Fault.reset(processed=True), operation="schedule_workflow_execution")
-    with pytest.raises(ConnectionFailed):
+    with pytest.raises(OutcomeUnknown):
         client.schedule(fake.space_id, schema, 1)
     assert len(waiting_ids(fake)) == 1, "the provider created it; no retry made a second"
     fake.inject(Fault.http_status(503), operation="schedule_workflow_execution")

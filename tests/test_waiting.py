@@ -652,3 +652,62 @@ def test_pauses_never_cross_the_deadline(
         else:
             assert 0 <= decision.sleep <= waiter.deadline - now
             assert not decision.timed_out
+
+
+def test_hanging_polls_delay_no_one_and_the_deadline_holds(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider
+) -> None:
+    """One execution's polls hang: the others are still seen on time, and the wait ends
+    within one request timeout of its deadline, the hanging polls abandoned."""
+    quick, slow, stuck = (schedule(fake, LaneSpec(duration=d)) for d in (20, 10_000, 10_000))
+    transport = fake.transport()
+    release = threading.Event()
+    hung = 0
+
+    def is_stuck(request: httpx.Request) -> bool:
+        nonlocal hung
+        if request.url.path.endswith(stuck) and fake.now() > START + 5:
+            hung += 1
+            return True
+        return False
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if is_stuck(request):
+            release.wait(timeout=60)
+        return transport.handle_request(request)
+
+    async def async_handler(request: httpx.Request) -> httpx.Response:
+        if is_stuck(request):
+            await asyncio.Event().wait()  # until cancelled
+        return transport.handle_request(request)
+
+    client = make_client(
+        kind,
+        loop,
+        base_url=fake.base_url,
+        token=fake.token,
+        timeout=httpx.Timeout(8.0),
+        transport=httpx.MockTransport(handler if kind == "sync" else async_handler),
+        sleep=fake.advance,
+        monotonic=fake.now,
+    )
+    seen: dict[str, float] = {}
+
+    def follow() -> None:
+        for execution in client.as_completed([quick, slow, stuck], timeout=300):
+            seen[execution.id] = fake.now()
+
+    try:
+        with pytest.raises(WaitTimeout) as timeout:
+            follow()
+    finally:
+        release.set()
+        client.close()
+    assert list(seen) == [quick]
+    finished = fake.execution(quick)["finishTime"]
+    assert seen[quick] - finished <= max(PollPolicy().initial, 0.1 * (seen[quick] - START))
+    assert hung >= 1, "the stuck execution's polls did hang"
+    overshoot = fake.now() - START - 300
+    assert 0 <= overshoot <= 8.0, "within one request timeout of the deadline"
+    assert set(timeout.value.pending) == {slow, stuck}
+    assert timeout.value.pending[slow].status is ExecutionStatus.ACTIVE

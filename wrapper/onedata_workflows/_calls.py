@@ -46,6 +46,7 @@ from ._errors import (
     ConnectionFailed,
     ForbiddenError,
     NotFoundError,
+    OutcomeUnknown,
     RequestTimeout,
     ResponseParseError,
     ServerError,
@@ -214,11 +215,18 @@ def transport_error(call: Call[Any], exc: httpx.HTTPError, secret: str) -> Trans
     """
     # Only these prove that the request never left: no connection carried it.
     never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-    kind = RequestTimeout if isinstance(exc, httpx.TimeoutException) else ConnectionFailed
-    what = "timed out" if kind is RequestTimeout else "failed"
+    timed_out = isinstance(exc, httpx.TimeoutException)
+    what = "timed out" if timed_out else "failed"
     sent = "before it was sent" if never_sent else "after it may have been sent"
-    cause = redact(f"{type(exc).__name__}: {exc}"[:300], secret)
-    return kind(f"{call.operation} {what} {sent} ({cause})", request_sent=not never_sent)
+    message = (
+        f"{call.operation} {what} {sent} ({redact(f'{type(exc).__name__}: {exc}'[:300], secret)})"
+    )
+    if not never_sent and call.kind is not CallKind.READ:
+        return OutcomeUnknown(
+            message + "; it may or may not have taken effect", timed_out=timed_out
+        )
+    kind = RequestTimeout if timed_out else ConnectionFailed
+    return kind(message, request_sent=not never_sent)
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:

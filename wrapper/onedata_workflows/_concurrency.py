@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 sync_sleep = time.sleep
+SETTLE = 0.02
+"""Real seconds that polls in flight get to answer before an injected clock moves on."""
 
 
 async def async_sleep(seconds: float) -> None:
@@ -55,13 +57,31 @@ class AsyncPolls(Generic[T]):
 
         self._running[asyncio.ensure_future(run())] = key
 
-    async def wait(self, timeout: float | None) -> list[tuple[str, T]]:
-        """The polls that end first (or none after ``timeout`` seconds), with their keys."""
+    async def wait(
+        self, timeout: float, sleep: Callable[[float], Awaitable[None]]
+    ) -> list[tuple[str, T]]:
+        """The polls that end first (or none after ``timeout`` seconds), with their keys.
+
+        On the real clock it waits for the polls themselves. On an injected clock time
+        passes only through ``sleep``: the polls get a few turns of the loop to answer,
+        then ``sleep`` moves the clock, so a poll that hangs cannot stop time.
+        """
         import asyncio
 
-        done, _ = await asyncio.wait(
-            self._running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-        )
+        if sleep is async_sleep or sleep is asyncio.sleep:
+            done, _ = await asyncio.wait(
+                self._running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+            )
+        else:
+            done, _ = await asyncio.wait(self._running, timeout=0)
+            for _ in range(8):
+                if done:
+                    break
+                await asyncio.sleep(0)
+                done = {task for task in self._running if task.done()}
+            if not done:
+                await sleep(timeout)
+                done = {task for task in self._running if task.done()}
         return [(self._running.pop(task), task.result()) for task in done]
 
     async def cancel(self) -> None:
@@ -111,9 +131,20 @@ class Polls(Generic[T]):
         """Start ``poll(*args)``; its result comes back from :meth:`wait` under ``key``."""
         self._running[self._pool.submit(poll, *args)] = key
 
-    def wait(self, timeout: float | None) -> list[tuple[str, T]]:
-        """The polls that end first (or none after ``timeout`` seconds), with their keys."""
-        done, _ = wait(self._running, timeout=timeout, return_when=FIRST_COMPLETED)
+    def wait(self, timeout: float, sleep: Callable[[float], None]) -> list[tuple[str, T]]:
+        """The polls that end first (or none after ``timeout`` seconds), with their keys.
+
+        On the real clock it waits for the polls themselves. On an injected clock time
+        passes only through ``sleep``: the polls get :data:`SETTLE` real seconds to
+        answer, then ``sleep`` moves the clock, so a poll that hangs cannot stop time.
+        """
+        real = sleep is sync_sleep
+        done, _ = wait(
+            self._running, timeout=timeout if real else SETTLE, return_when=FIRST_COMPLETED
+        )
+        if not done and not real:
+            sleep(timeout)
+            done = {future for future in self._running if future.done()}
         return [(self._running.pop(future), future.result()) for future in done]
 
     def cancel(self) -> None:

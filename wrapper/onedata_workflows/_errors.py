@@ -9,8 +9,9 @@
     │   └── ServerError           5xx, including non-standard codes such as 520
     ├── ResponseParseError        a success answer whose body the models cannot read
     ├── TransportError            no answer at all (the message names the httpx error)
-    │   ├── ConnectionFailed      the connection failed or was dropped
-    │   └── RequestTimeout        the provider did not answer in time
+    │   ├── ConnectionFailed      a read's connection failed or was dropped
+    │   ├── RequestTimeout        a read was not answered in time
+    │   └── OutcomeUnknown        a change was sent and no answer came: it may have happened
     ├── WaitTimeout               a wait reached its deadline (carries the last execution seen)
     ├── ExecutionFailed           a wait ended failed, cancelled or crashed (when asked to raise)
     └── NothingToRepair           no lane run can be rerun or retried; says why for each
@@ -110,6 +111,20 @@ class ConnectionFailed(TransportError):
 
 class RequestTimeout(TransportError):
     """The provider did not answer within the timeout."""
+
+
+class OutcomeUnknown(TransportError):
+    """A schedule or an action may have reached the provider, and no answer came back.
+
+    Whether it took effect is unknown, so it is never sent again on its own: look
+    (``get``, or ``list`` for a schedule) before repeating it. ``timed_out`` tells a
+    missing answer from a dropped connection. A change that provably never left
+    raises :class:`ConnectionFailed` or :class:`RequestTimeout` instead.
+    """
+
+    def __init__(self, message: str, *, timed_out: bool) -> None:
+        self.timed_out = timed_out
+        super().__init__(message, request_sent=True)
 
 
 class WaitTimeout(OnedataError):

@@ -346,7 +346,8 @@ class AsyncWorkflowClient(AsyncOperations):
                         break
                     await self._sleep(wake)
                     continue
-                for wid, outcome in await polls.wait(wake):
+                assert wake is not None  # polls in flight have until the deadline and grace
+                for wid, outcome in await polls.wait(wake, self._sleep):
                     decision = self._decided(board.record(wid, outcome, self._monotonic()))
                     if decision.done and isinstance(outcome, Execution):
                         logger.info("%s", board.waiters[wid].ending())
