@@ -512,40 +512,6 @@ def test_backoff_stays_within_its_bounds(
 # -- input ------------------------------------------------------------------------
 
 
-BAD_CALLS: list[tuple[str, Callable[[Any], Any]]] = [
-    ("empty id", lambda c: c.get("")),
-    ("blank id", lambda c: c.pause("  ")),
-    ("id not a string", lambda c: c.cancel(42)),
-    ("lane index 0", lambda c: c.rerun("w", 0, 1)),
-    ("run number 0", lambda c: c.retry("w", 1, 0)),
-    ("lane index bool", lambda c: c.retry("w", True, 1)),
-    ("run number float", lambda c: c.rerun("w", 1, 1.0)),
-    ("revision 0", lambda c: c.schedule("s", "w", 0)),
-    ("revision as string", lambda c: c.schedule("s", "w", "3")),
-    ("blank space", lambda c: c.schedule(" ", "w", 1)),
-    ("unknown log level", lambda c: c.schedule("s", "w", 1, log_level="loud")),
-    ("store content list", lambda c: c.schedule("s", "w", 1, store_initial_content=[1])),
-    ("page size 0", lambda c: c.list("s", page_size=0)),
-    ("page size 1001", lambda c: c.list("s", page_size=1001)),
-    ("unknown phase", lambda c: c.list("s", phase="running")),
-    ("blank space to list", lambda c: c.list("")),
-]
-
-
-@pytest.mark.parametrize(("what", "call"), BAD_CALLS, ids=[what for what, _ in BAD_CALLS])
-def test_bad_input_fails_before_sending(
-    kind: str, loop: asyncio.AbstractEventLoop, what: str, call: Callable[[Any], Any]
-) -> None:
-    sent: list[httpx.Request] = []
-    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(500))
-    client = make_client(
-        kind, loop, base_url="https://p.test/api/v3/oneprovider", token=TOKEN, transport=transport
-    )
-    with pytest.raises(ValueError, match=r"\w"):
-        call(client)
-    assert sent == []
-
-
 def test_ids_are_escaped_into_one_path_segment(
     kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider
 ) -> None:

@@ -19,14 +19,28 @@ from .clients import make_client
 SECRET = "MDAxY2xvY2F0aW9uIG9uZXpvbmUKMDAzYmlkZW50aWZpZXIgc2VjcmV0LXRva2Vu"
 
 
-def texts_of(value: Any) -> list[str]:
-    """Every way a value can end up printed."""
+def texts_of(value: Any, depth: int = 0, seen: set[int] | None = None) -> list[str]:
+    """Every way a value can end up printed: itself and, for an error, everything it holds.
+
+    A client must hold its token; an error, its attributes and its chain never may.
+    """
+    seen = set() if seen is None else seen
+    if id(value) in seen or depth > 6:
+        return []
+    seen.add(id(value))
     found = [str(value), repr(value)]
+    inner: list[Any] = []
     if isinstance(value, BaseException):
-        found += [str(arg) for arg in value.args]
-        found += [str(v) for v in vars(value).values()]
-        if value.__cause__ is not None:
-            found += texts_of(value.__cause__)
+        inner += [*value.args, value.__cause__, value.__context__]
+    if isinstance(value, dict):
+        inner += [*value.keys(), *value.values()]
+    elif isinstance(value, list | tuple | set | frozenset):
+        inner += list(value)
+    elif (isinstance(value, BaseException) or depth > 0) and hasattr(value, "__dict__"):
+        inner += list(vars(value).values())
+    for item in inner:
+        if item is not None and not callable(item):
+            found += texts_of(item, depth + 1, seen)
     return found
 
 
@@ -35,6 +49,18 @@ def echo_token(request: httpx.Request) -> httpx.Response:
     token = request.headers["x-auth-token"]
     if request.url.path.endswith("/html"):
         return httpx.Response(502, content=f"<p>bad gateway for {token}</p>".encode())
+    if request.url.path.endswith("/details"):
+        body = {
+            "error": {
+                "id": "badValueString",
+                "description": "x" * 295 + token,  # the token straddles the excerpt's cut
+                "details": {"key": token, "nested": [{"hint": f"you sent {token}"}]},
+                "ctx": {"serviceId": token},
+            }
+        }
+        return httpx.Response(400, json=body)
+    if request.url.path.endswith("/garbage"):
+        return httpx.Response(200, content=b'{"atmWorkflowExecutionId": "' + token.encode())
     body = {"error": {"id": "unauthorized", "description": f"token {token} is not valid"}}
     return httpx.Response(401, json=body)
 
@@ -42,7 +68,7 @@ def echo_token(request: httpx.Request) -> httpx.Response:
 def test_token_never_printed(
     kind: str, loop: asyncio.AbstractEventLoop, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG)  # every logger, httpx's and httpcore's included
     fake = FakeOneprovider()
     fake.add_user({})  # another user: the secret below is not the fake's own token
     token = fake.token
@@ -81,6 +107,8 @@ def test_token_never_printed(
                      transport=httpx.MockTransport(echo_token)) as echoing:  # fmt: skip
         attempt(lambda: echoing.get("x"))
         attempt(lambda: echoing.get("html"))
+        attempt(lambda: echoing.get("details"))
+        attempt(lambda: echoing.get("garbage"))
 
     errors = [s for s in seen if isinstance(s, OnedataError)]
     assert len(errors) >= 6, "the scenario produced the errors it is meant to check"
@@ -95,3 +123,18 @@ def test_token_never_printed(
     for secret in (token, SECRET):
         leaks = [text for text in printed if secret in text]
         assert leaks == [], f"the token leaked in {leaks[:3]}"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [SECRET + " ", " " + SECRET, SECRET + "\n", SECRET[:20] + "\r\n" + SECRET[20:], SECRET + "é"],
+)
+def test_a_token_that_cannot_be_a_header_is_refused_without_showing_it(
+    kind: str, loop: asyncio.AbstractEventLoop, bad: str
+) -> None:
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200))
+    with pytest.raises(ValueError, match="token") as refused:
+        make_client(kind, loop, base_url="https://p.test/api", token=bad, transport=transport)
+    assert all(SECRET[:12] not in text for text in texts_of(refused.value))
+    assert sent == []

@@ -21,7 +21,7 @@ def check_token(token: object) -> str:
     """The token, if it can travel as an ``X-Auth-Token`` header value.
 
     A token with surrounding whitespace, a control character or a character outside
-    latin-1 would fail inside httpx, whose error quotes the header value; the message
+    ASCII would fail inside httpx, whose error quotes the header value; the message
     here never does.
     """
     if not isinstance(token, str):
@@ -32,10 +32,8 @@ def check_token(token: object) -> str:
         raise ValueError("token must not start or end with whitespace (check how it was read)")
     if any(ord(c) < 0x20 or ord(c) == 0x7F for c in token):
         raise ValueError("token must not contain control characters such as a newline")
-    try:
-        token.encode("latin-1")
-    except UnicodeEncodeError:
-        raise ValueError("token must contain only latin-1 characters") from None
+    if not token.isascii() or " " in token:
+        raise ValueError("token must be printable ASCII without spaces, as Onedata's tokens are")
     return token
 
 
