@@ -33,6 +33,7 @@ SUBSTITUTIONS = [
     (r"\bAsyncWorkflowClient\b", "WorkflowClient"),
     (r"\bAsyncOperations\b", "Operations"),
     (r"\bAsyncPolls\b", "Polls"),
+    (r"\bAsyncSignal\b", "Signal"),
     (r"\basync_sleep\b", "sync_sleep"),
     (r"\bAsyncIterator\b", "Iterator"),
     (r"Callable\[\[float\], Awaitable\[None\]\]", "Callable[[float], None]"),

@@ -11,6 +11,7 @@
 The simulated provider for tests lives in :mod:`onedata_workflows.testing`.
 """
 
+from typing import TYPE_CHECKING
 from typing import Any as _Any
 
 from ._async import AsyncWorkflowClient
@@ -51,10 +52,19 @@ from ._settings import DEFAULT_REQUEST_TIMEOUT
 from ._sync import WorkflowClient
 from ._waiting import DEFAULT_WAIT_TIMEOUT, EventKind, ExecutionEvent, PollPolicy
 
+if TYPE_CHECKING:
+    from ._callbacks import CallbackReceiver, CallbackSlot, ReceiverStats
+
 __version__ = "0.1.0"
+# Loaded when first asked for: the receiver brings a server and asyncio with it.
+_CALLBACK_NAMES = ("CallbackReceiver", "CallbackSlot", "ReceiverStats")
 
 
 def __getattr__(name: str) -> _Any:
+    if name in _CALLBACK_NAMES:
+        from . import _callbacks
+
+        return getattr(_callbacks, name)
     if name == "DEFAULT_TIMEOUT":
         import warnings
 
@@ -74,6 +84,8 @@ __all__ = [
     "AsyncWorkflowClient",
     "BadRequestError",
     "CallKind",
+    "CallbackReceiver",
+    "CallbackSlot",
     "Candidate",
     "ConnectionFailed",
     "EventKind",
@@ -92,6 +104,7 @@ __all__ = [
     "OutcomeUnknown",
     "Phase",
     "PollPolicy",
+    "ReceiverStats",
     "RepairOperation",
     "RepairPlan",
     "RequestTimeout",

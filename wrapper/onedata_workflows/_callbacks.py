@@ -142,6 +142,7 @@ class CallbackReceiver:
         self._lock = threading.Lock()
         self._slots: dict[bytes, _Slot] = {}
         self._counts: dict[str, int] = {}
+        self._bound: set[str] = set()
         self._listeners: dict[str, list[Callable[[], None]]] = {}
         # Compared against when the slot id is unknown, so both misses cost the same.
         self._decoy = secrets.token_urlsafe(32).encode()
@@ -230,6 +231,7 @@ class CallbackReceiver:
             if record.execution_id not in (None, execution_id):
                 raise ValueError(f"slot {slot.id!r} is already bound to another execution")
             record.execution_id = execution_id
+            self._bound.add(execution_id)
             moved, record.unbound_callbacks = record.unbound_callbacks, 0
             notify = self._count(execution_id, moved)
         for listener in notify:
@@ -296,6 +298,11 @@ class CallbackReceiver:
                     self._listeners.pop(execution_id, None)
 
         return unsubscribe
+
+    def knows(self, execution_id: str) -> bool:
+        """Whether a slot here is bound to ``execution_id``, so its callbacks come here."""
+        with self._lock:
+            return execution_id in self._bound
 
     def callback_count(self, execution_id: str) -> int:
         """How many callbacks have arrived for ``execution_id``: only ever grows."""

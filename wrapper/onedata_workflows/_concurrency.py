@@ -1,7 +1,7 @@
-"""What differs between the two worlds: sleeping, and running polls side by side.
+"""What differs between the two worlds: sleeping, polls side by side, signals from threads.
 
-The async half (``async_sleep``, :class:`AsyncPolls`) uses asyncio tasks; the sync
-half (``sync_sleep``, :class:`Polls`) uses a thread pool. The sync client is
+The async half (``async_sleep``, :class:`AsyncPolls`, :class:`AsyncSignal`) uses asyncio
+tasks; the sync half (``sync_sleep``, :class:`Polls`, :class:`Signal`) threads. The sync client is
 generated from the async one by renaming the first to the second, so the clients
 themselves hold no branch on the world they run in. asyncio is imported only when
 the async half is used: the sync client never loads it.
@@ -9,6 +9,8 @@ the async half is used: the sync client never loads it.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -23,6 +25,8 @@ T = TypeVar("T")
 sync_sleep = time.sleep
 SETTLE = 0.02
 """Real seconds that polls in flight get to answer before an injected clock moves on."""
+STEP = 0.1
+"""Seconds an injected clock moves at a time while a wait listens for a signal."""
 
 
 async def async_sleep(seconds: float) -> None:
@@ -162,3 +166,91 @@ class Polls(Generic[T]):
         tb: TracebackType | None,
     ) -> None:
         self.cancel()
+
+
+class AsyncSignal:
+    """A flag that any thread may raise (a callback came); awaited with a timeout.
+
+    On the real clock the wait ends the moment the flag is raised. On an injected
+    clock time passes only through ``sleep``, so the wait moves it :data:`STEP` at a
+    time and looks at the flag after each step.
+    """
+
+    def __init__(self) -> None:
+        self._flag = threading.Event()
+        self._keys: list[str] = []
+        self._waking: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
+
+    def set(self, key: str) -> None:
+        """Raise the flag for ``key``; safe from any thread."""
+        self._keys.append(key)
+        self._flag.set()
+        waking = self._waking
+        if waking is not None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed meanwhile
+                waking[0].call_soon_threadsafe(waking[1].set)
+
+    async def wait(self, timeout: float, sleep: Callable[[float], Awaitable[None]]) -> bool:
+        """True as soon as the flag is raised (and lowers it), False after ``timeout``."""
+        import asyncio
+
+        if sleep is async_sleep or sleep is asyncio.sleep:
+            event = asyncio.Event()
+            self._waking = (asyncio.get_running_loop(), event)
+            try:
+                if not self._flag.is_set():
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(event.wait(), timeout)
+            finally:
+                self._waking = None
+        else:
+            remaining = timeout
+            while remaining > 0 and not self._flag.is_set():
+                step = min(STEP, remaining)
+                await sleep(step)
+                remaining -= step
+        woken = self._flag.is_set()
+        self._flag.clear()
+        return woken
+
+    def take(self) -> list[str]:
+        """The keys raised since the last call, each once, oldest first."""
+        keys, self._keys = self._keys, []
+        return list(dict.fromkeys(keys))
+
+
+class Signal:
+    """A flag that any thread may raise (a callback came); waited for with a timeout.
+
+    On the real clock the wait ends the moment the flag is raised. On an injected
+    clock time passes only through ``sleep``, so the wait moves it :data:`STEP` at a
+    time and looks at the flag after each step.
+    """
+
+    def __init__(self) -> None:
+        self._flag = threading.Event()
+        self._keys: list[str] = []
+
+    def set(self, key: str) -> None:
+        """Raise the flag for ``key``; safe from any thread."""
+        self._keys.append(key)
+        self._flag.set()
+
+    def take(self) -> list[str]:
+        """The keys raised since the last call, each once, oldest first."""
+        keys, self._keys = self._keys, []
+        return list(dict.fromkeys(keys))
+
+    def wait(self, timeout: float, sleep: Callable[[float], None]) -> bool:
+        """True as soon as the flag is raised (and lowers it), False after ``timeout``."""
+        if sleep is sync_sleep:
+            self._flag.wait(timeout)
+        else:
+            remaining = timeout
+            while remaining > 0 and not self._flag.is_set():
+                step = min(STEP, remaining)
+                sleep(step)
+                remaining -= step
+        woken = self._flag.is_set()
+        self._flag.clear()
+        return woken

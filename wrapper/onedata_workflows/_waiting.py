@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import Enum
 
 import attrs
@@ -28,6 +28,8 @@ from ._models import Execution, ExecutionStatus, LaneRunStatus
 
 DEFAULT_WAIT_TIMEOUT = 3600.0
 """A wait gives up after an hour unless told otherwise."""
+CALLBACK_GAP = 1.0
+"""Seconds at least between two polls of one execution that callbacks asked for."""
 
 
 @attrs.frozen(kw_only=True)
@@ -80,6 +82,14 @@ class PollPolicy:
         pause = max(self.initial, self.fraction * elapsed) * 2.0 ** min(failures, 64)
         pause = min(self.maximum, pause)
         return rng.uniform(pause / 2, pause) if self.jitter else pause
+
+
+SAFETY_POLL = PollPolicy(initial=1200, maximum=3600, fraction=1.0, jitter=False)
+"""How often a wait that hears callbacks still looks: after 20 min, then as long again.
+
+A callback says when to look; these looks only make up for one that was lost, so a
+lost callback costs at most as long again as the wait had lasted (20 min at first).
+"""
 
 
 class EventKind(Enum):
@@ -190,6 +200,8 @@ class Waiter:
     polls: int = 0
     transient_errors: int = 0
     last_error: OnedataError | None = None
+    last_polled: float = -float("inf")
+    """When the last poll's outcome came."""
     paced_from: float = attrs.field(
         default=attrs.Factory(lambda self: self.started, takes_self=True)
     )
@@ -219,6 +231,7 @@ class Waiter:
     def record(self, outcome: Execution | OnedataError, now: float) -> Decision:
         """One poll's outcome (the execution, or the error it raised) at ``now``."""
         self.polls += 1
+        self.last_polled = now
         if isinstance(outcome, OnedataError):
             return self._failed(outcome, now)
         events = tuple(changes(self.last, outcome))
@@ -288,13 +301,17 @@ class Board:
 
     A due-time queue: :meth:`take` hands out the executions whose poll is due, earliest
     first, as many as there is room for; :meth:`record` takes each poll's outcome as it
-    comes, so a slow poll never holds up another execution. At the deadline, the polls
-    due get one last look if there is room, and the rest expire.
+    comes, so a slow poll never holds up another execution; :meth:`expedite` brings a
+    poll forward when a callback says there is news. At the deadline, the polls due get
+    one last look if there is room, and the rest expire.
     """
 
     waiters: dict[str, Waiter]
     deadline: float
+    _due: dict[str, float] = attrs.field(factory=dict)
+    """When each execution's next poll is due; absent while polled, finished or expired."""
     _queue: list[tuple[float, int, str]] = attrs.field(factory=list)
+    """The same moments as a heap; an entry that ``_due`` no longer holds is stale."""
     _order: int = 0
     in_flight: set[str] = attrs.field(factory=set)
     expired: set[str] = attrs.field(factory=set)
@@ -305,15 +322,15 @@ class Board:
         wids: Iterable[str],
         now: float,
         timeout: float,
-        policy: PollPolicy,
+        policy: Callable[[str], PollPolicy],
         *,
         wait_through_suspension: bool,
         rng: random.Random,
     ) -> Board:
-        """A board for each distinct id, every first poll due at once."""
+        """A board for each distinct id, polled as ``policy(id)`` says; every first poll now."""
         waiters = {
             wid: Waiter.starting(
-                now, timeout, policy, wait_through_suspension=wait_through_suspension, rng=rng
+                now, timeout, policy(wid), wait_through_suspension=wait_through_suspension, rng=rng
             )
             for wid in dict.fromkeys(wids)
         }
@@ -323,33 +340,56 @@ class Board:
         return board
 
     def _schedule(self, wid: str, at: float) -> None:
+        self._due[wid] = at
         heapq.heappush(self._queue, (at, self._order, wid))
         self._order += 1
+
+    def _next(self) -> tuple[float, str] | None:
+        """The earliest due poll, dropping stale entries on the way."""
+        while self._queue:
+            at, _, wid = self._queue[0]
+            if self._due.get(wid) == at:
+                return at, wid
+            heapq.heappop(self._queue)
+        return None
 
     @property
     def pending(self) -> bool:
         """Some execution is still due a poll or being polled."""
-        return bool(self._queue or self.in_flight)
+        return bool(self._due or self.in_flight)
 
     def take(self, now: float, room: int) -> list[str]:
         """The executions to poll now, earliest due first, at most ``room`` of them."""
         taken: list[str] = []
-        while self._queue and self._queue[0][0] <= now and len(taken) < room:
-            wid = heapq.heappop(self._queue)[2]
+        while len(taken) < room and (head := self._next()) is not None and head[0] <= now:
+            heapq.heappop(self._queue)
+            wid = head[1]
+            del self._due[wid]
             taken.append(wid)
             self.in_flight.add(wid)
         if now >= self.deadline:
             # The last look was only for those there was room for.
-            self.expired.update(wid for _, _, wid in self._queue)
+            self.expired.update(self._due)
+            self._due.clear()
             self._queue.clear()
         return taken
+
+    def expedite(self, wid: str, now: float, gap: float) -> None:
+        """Poll ``wid`` now, or ``gap`` seconds after its last poll if that is later."""
+        due = self._due.get(wid)
+        if due is None:
+            return  # being polled, or done with
+        at = max(now, self.waiters[wid].last_polled + gap)
+        if at < due:
+            self._schedule(wid, at)
 
     def wake_in(self, now: float, grace: float) -> float | None:
         """Seconds until there is something to do; None when nothing ever will be.
 
         Polls in flight get ``grace`` seconds past the deadline, then :meth:`overdue`.
         """
-        moments = [self._queue[0][0]] if self._queue else []
+        head = self._next()
+        moments = [head[0]] if head is not None else []
         if self.in_flight:
             moments.append(self.deadline + grace)
         return max(0.0, min(moments) - now) if moments else None

@@ -7,15 +7,16 @@ worlds do differently (sleeping, running polls side by side) is in ``_concurrenc
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from .. import _arguments as arguments
 from .. import _settings as settings
-from .._concurrency import AsyncPolls
+from .._concurrency import AsyncPolls, AsyncSignal
 from .._errors import ExecutionFailed, OnedataError
 from .._models import (
     Execution,
@@ -26,7 +27,9 @@ from .._models import (
 )
 from .._repair import plan_repair
 from .._waiting import (
+    CALLBACK_GAP,
     DEFAULT_WAIT_TIMEOUT,
+    SAFETY_POLL,
     TERMINAL_FAILURES,
     Board,
     Decision,
@@ -35,6 +38,9 @@ from .._waiting import (
     Waiter,
 )
 from ._operations import AsyncOperations
+
+if TYPE_CHECKING:
+    from .._callbacks import CallbackReceiver
 
 logger = logging.getLogger("onedata_workflows")
 
@@ -57,15 +63,36 @@ class AsyncWorkflowClient(AsyncOperations):
     # -- waiting ------------------------------------------------------------------
 
     def _waiter(
-        self, timeout: float, poll: PollPolicy | None, wait_through_suspension: bool
+        self,
+        timeout: float,
+        poll: PollPolicy | None,
+        wait_through_suspension: bool,
+        listening: bool = False,
     ) -> Waiter:
+        """A waiter from now; one that hears callbacks polls only as a safety net."""
         return Waiter.starting(
             self._monotonic(),
             arguments.check_seconds("timeout", timeout),
-            poll or PollPolicy(),
+            poll or (SAFETY_POLL if listening else PollPolicy()),
             wait_through_suspension=wait_through_suspension,
             rng=self._rng,
         )
+
+    @staticmethod
+    def _listen(
+        callbacks: CallbackReceiver | None, wids: Iterable[str], signal: AsyncSignal
+    ) -> list[Callable[[], None]]:
+        """Raise ``signal`` (keyed by id) on each callback for ``wids``; the unsubscribes.
+
+        Executions the receiver does not know get none: they are polled as usual.
+        """
+        if callbacks is None:
+            return []
+        return [
+            callbacks.listen(wid, functools.partial(signal.set, wid))
+            for wid in wids
+            if callbacks.knows(wid)
+        ]
 
     @staticmethod
     def _decided(decision: Decision) -> Decision:
@@ -77,20 +104,36 @@ class AsyncWorkflowClient(AsyncOperations):
         return decision
 
     async def _follow(
-        self, wid: str, waiter: Waiter, cancel_on_timeout: bool
+        self,
+        wid: str,
+        waiter: Waiter,
+        cancel_on_timeout: bool,
+        callbacks: CallbackReceiver | None = None,
     ) -> AsyncIterator[ExecutionEvent]:
-        while True:
-            outcome = await self._poll(wid)
-            decision = self._decided(waiter.record(outcome, self._monotonic()))
-            for event in decision.events:
-                yield event
-            if decision.done:
-                logger.info("%s", waiter.ending())
-                return
-            if decision.timed_out:
-                cancelled = cancel_on_timeout and await self._cancel_quietly(wid)
-                raise waiter.timeout_error(cancelled=cancelled)
-            await self._sleep(decision.sleep)
+        signal = AsyncSignal()
+        listening = self._listen(callbacks, [wid], signal)
+        try:
+            while True:
+                outcome = await self._poll(wid)
+                decision = self._decided(waiter.record(outcome, self._monotonic()))
+                for event in decision.events:
+                    yield event
+                if decision.done:
+                    logger.info("%s", waiter.ending())
+                    return
+                if decision.timed_out:
+                    cancelled = cancel_on_timeout and await self._cancel_quietly(wid)
+                    raise waiter.timeout_error(cancelled=cancelled)
+                if not listening:
+                    await self._sleep(decision.sleep)
+                elif await signal.wait(decision.sleep, self._sleep) and signal.take():
+                    # A callback: look now, but never more often than the gap allows.
+                    gap = waiter.last_polled + CALLBACK_GAP - self._monotonic()
+                    if gap > 0:
+                        await self._sleep(gap)
+        finally:
+            for unsubscribe in listening:
+                unsubscribe()
 
     async def _cancel_quietly(self, wid: str) -> bool:
         try:
@@ -110,6 +153,7 @@ class AsyncWorkflowClient(AsyncOperations):
         wait_through_suspension: bool = False,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
+        callbacks: CallbackReceiver | None = None,
     ) -> Execution:
         """Poll until the execution ends (finished, failed, cancelled, crashed); return it.
 
@@ -119,10 +163,15 @@ class AsyncWorkflowClient(AsyncOperations):
         leaves the execution running, unless ``cancel_on_timeout``. ``on_update`` is
         called once for each real change. With ``raise_on_failure``, an execution that
         ends failed, cancelled or crashed raises :class:`ExecutionFailed`.
+
+        With ``callbacks``, the receiver the execution was scheduled with, it polls on
+        each callback and otherwise only as a safety net (``SAFETY_POLL``); an
+        execution the receiver does not know is polled as usual.
         """
         arguments.check_id("wid", wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension)
-        async for event in self._follow(wid, waiter, cancel_on_timeout):
+        listening = callbacks is not None and callbacks.knows(wid)
+        waiter = self._waiter(timeout, poll, wait_through_suspension, listening)
+        async for event in self._follow(wid, waiter, cancel_on_timeout, callbacks):
             if on_update is not None:
                 on_update(event)
         return self._outcome(waiter, raise_on_failure)
@@ -143,13 +192,16 @@ class AsyncWorkflowClient(AsyncOperations):
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll: PollPolicy | None = None,
         wait_through_suspension: bool = False,
+        callbacks: CallbackReceiver | None = None,
     ) -> AsyncIterator[ExecutionEvent]:
         """The events of :meth:`wait_until_finished` as they happen, until the execution stops.
 
         Arguments are checked at once; polling starts when the first event is asked for.
         """
         arguments.check_id("wid", wid)
-        return self._follow(wid, self._waiter(timeout, poll, wait_through_suspension), False)
+        listening = callbacks is not None and callbacks.knows(wid)
+        waiter = self._waiter(timeout, poll, wait_through_suspension, listening)
+        return self._follow(wid, waiter, False, callbacks)
 
     # -- repairing ------------------------------------------------------------------
 
@@ -164,6 +216,7 @@ class AsyncWorkflowClient(AsyncOperations):
         on_update: Callable[[ExecutionEvent], object] | None = None,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
+        callbacks: CallbackReceiver | None = None,
     ) -> RepairPlan:
         plan = plan_repair(await self.get(wid), operations, whole_lane=whole_lane)
         logger.info("execution %s: %s", wid, plan)
@@ -173,7 +226,7 @@ class AsyncWorkflowClient(AsyncOperations):
         await repeat(wid, plan.lane_index, plan.run_number)
         if wait is None:
             return attrs.evolve(plan, performed=True)
-        async for event in self._follow(wid, wait, cancel_on_timeout):
+        async for event in self._follow(wid, wait, cancel_on_timeout, callbacks):
             if on_update is not None:
                 on_update(event)
         return attrs.evolve(plan, performed=True, execution=self._outcome(wait, raise_on_failure))
@@ -191,6 +244,7 @@ class AsyncWorkflowClient(AsyncOperations):
         wait_through_suspension: bool = False,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
+        callbacks: CallbackReceiver | None = None,
     ) -> RepairPlan:
         """Rerun the lane run that made the execution fail; return the plan carried out.
 
@@ -200,7 +254,8 @@ class AsyncWorkflowClient(AsyncOperations):
         and the plan carries the execution. Raises :class:`NothingToRepair`.
         """
         arguments.check_id("wid", wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension) if wait else None
+        listening = callbacks is not None and callbacks.knows(wid)
+        waiter = self._waiter(timeout, poll, wait_through_suspension, listening) if wait else None
         return await self._repair(
             wid,
             (RepairOperation.RERUN,),
@@ -210,6 +265,7 @@ class AsyncWorkflowClient(AsyncOperations):
             on_update=on_update,
             cancel_on_timeout=cancel_on_timeout,
             raise_on_failure=raise_on_failure,
+            callbacks=callbacks,
         )
 
     async def retry_failed_lane(
@@ -224,13 +280,15 @@ class AsyncWorkflowClient(AsyncOperations):
         wait_through_suspension: bool = False,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
+        callbacks: CallbackReceiver | None = None,
     ) -> RepairPlan:
         """Retry the failed items of the lane run that made the execution fail.
 
         Like :meth:`rerun_from_failed_lane`, for a run whose ``isRetriable`` is set.
         """
         arguments.check_id("wid", wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension) if wait else None
+        listening = callbacks is not None and callbacks.knows(wid)
+        waiter = self._waiter(timeout, poll, wait_through_suspension, listening) if wait else None
         return await self._repair(
             wid,
             (RepairOperation.RETRY,),
@@ -240,6 +298,7 @@ class AsyncWorkflowClient(AsyncOperations):
             on_update=on_update,
             cancel_on_timeout=cancel_on_timeout,
             raise_on_failure=raise_on_failure,
+            callbacks=callbacks,
         )
 
     async def run(
@@ -250,7 +309,7 @@ class AsyncWorkflowClient(AsyncOperations):
         *,
         store_initial_content: Mapping[str, Any] | None = None,
         log_level: str | None = None,
-        callback: str | None = None,
+        callback: str | CallbackReceiver | None = None,
         max_repairs: int = 1,
         timeout: float = DEFAULT_WAIT_TIMEOUT,
         poll: PollPolicy | None = None,
@@ -262,10 +321,13 @@ class AsyncWorkflowClient(AsyncOperations):
 
         The first three arguments and the next three are :meth:`schedule`'s. At most
         ``max_repairs`` repairs; ``timeout`` bounds the whole run. Returns what
-        happened: the final execution, the repairs, the polls and the time taken.
+        happened: the final execution, the repairs, the polls and the time taken. With
+        ``callback`` a :class:`CallbackReceiver`, every wait polls on its callbacks
+        (the provider reuses the URL for each repair) and otherwise only as a safety net.
         """
         arguments.check_count("max_repairs", max_repairs, minimum=0)
-        waiter = self._waiter(timeout, poll, False)
+        receiver = None if callback is None or isinstance(callback, str) else callback
+        waiter = self._waiter(timeout, poll, False, receiver is not None)
         wid = await self.schedule(
             space_id,
             schema_id,
@@ -276,7 +338,7 @@ class AsyncWorkflowClient(AsyncOperations):
         )
         repairs: list[RepairPlan] = []
         while True:
-            async for event in self._follow(wid, waiter, False):
+            async for event in self._follow(wid, waiter, False, receiver):
                 if on_update is not None:
                     on_update(event)
             execution = waiter.last
@@ -313,6 +375,7 @@ class AsyncWorkflowClient(AsyncOperations):
         poll: PollPolicy | None = None,
         concurrency: int = 8,
         wait_through_suspension: bool = False,
+        callbacks: CallbackReceiver | None = None,
     ) -> AsyncIterator[Execution]:
         """Wait for many executions at once; yield each as it stops, first stopped first.
 
@@ -321,40 +384,57 @@ class AsyncWorkflowClient(AsyncOperations):
         execution. At the deadline it raises :class:`WaitTimeout` listing what is
         unfinished, within one request timeout: polls still out then are abandoned.
         Arguments are checked at once; polling starts when the first result is asked for.
+        With ``callbacks``, the executions the receiver knows are polled on their
+        callbacks and otherwise only as a safety net.
         """
         wids = [arguments.check_id("wid", wid) for wid in wids]
+        heard = {wid for wid in wids if callbacks is not None and callbacks.knows(wid)}
         board = Board.starting(
             wids,
             self._monotonic(),
             arguments.check_seconds("timeout", timeout),
-            poll or PollPolicy(),
+            lambda wid: poll or (SAFETY_POLL if wid in heard else PollPolicy()),
             wait_through_suspension=wait_through_suspension,
             rng=self._rng,
         )
-        return self._completed(board, arguments.check_count("concurrency", concurrency))
+        concurrency = arguments.check_count("concurrency", concurrency)
+        return self._completed(board, concurrency, callbacks)
 
-    async def _completed(self, board: Board, concurrency: int) -> AsyncIterator[Execution]:
+    async def _completed(
+        self, board: Board, concurrency: int, callbacks: CallbackReceiver | None
+    ) -> AsyncIterator[Execution]:
         grace = settings.longest_request(self._http.timeout)
-        async with AsyncPolls[Execution | OnedataError](concurrency) as polls:
-            while board.pending:
-                now = self._monotonic()
-                for wid in board.take(now, polls.room):
-                    polls.start(wid, self._poll, wid)
-                wake = board.wake_in(now, grace)
-                if not polls.running:
-                    if wake is None:
-                        break
-                    await self._sleep(wake)
-                    continue
-                assert wake is not None  # polls in flight have until the deadline and grace
-                for wid, outcome in await polls.wait(wake, self._sleep):
-                    decision = self._decided(board.record(wid, outcome, self._monotonic()))
-                    if decision.done and isinstance(outcome, Execution):
-                        logger.info("%s", board.waiters[wid].ending())
-                        yield outcome
-                if board.overdue(self._monotonic(), grace):
-                    await polls.cancel()
-                    board.abandon()
+        signal = AsyncSignal()
+        listening = self._listen(callbacks, board.waiters, signal)
+        try:
+            async with AsyncPolls[Execution | OnedataError](concurrency) as polls:
+                while board.pending:
+                    for wid in signal.take():
+                        board.expedite(wid, self._monotonic(), CALLBACK_GAP)
+                    now = self._monotonic()
+                    for wid in board.take(now, polls.room):
+                        polls.start(wid, self._poll, wid)
+                    wake = board.wake_in(now, grace)
+                    if not polls.running:
+                        if wake is None:
+                            break
+                        if listening:
+                            await signal.wait(wake, self._sleep)
+                        else:
+                            await self._sleep(wake)
+                        continue
+                    assert wake is not None  # polls in flight have until the deadline and grace
+                    for wid, outcome in await polls.wait(wake, self._sleep):
+                        decision = self._decided(board.record(wid, outcome, self._monotonic()))
+                        if decision.done and isinstance(outcome, Execution):
+                            logger.info("%s", board.waiters[wid].ending())
+                            yield outcome
+                    if board.overdue(self._monotonic(), grace):
+                        await polls.cancel()
+                        board.abandon()
+        finally:
+            for unsubscribe in listening:
+                unsubscribe()
         if board.expired:
             raise board.timeout_error()
 
@@ -366,6 +446,7 @@ class AsyncWorkflowClient(AsyncOperations):
         poll: PollPolicy | None = None,
         concurrency: int = 8,
         wait_through_suspension: bool = False,
+        callbacks: CallbackReceiver | None = None,
     ) -> dict[str, Execution]:
         """Wait for every execution to stop; return them by id, in the order given.
 
@@ -380,6 +461,7 @@ class AsyncWorkflowClient(AsyncOperations):
                 poll=poll,
                 concurrency=concurrency,
                 wait_through_suspension=wait_through_suspension,
+                callbacks=callbacks,
             )
         }
         return {wid: finished[wid] for wid in dict.fromkeys(wids)}

@@ -14,7 +14,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
-from typing import Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
@@ -36,6 +36,9 @@ from .._concurrency import sync_sleep
 from .._errors import OnedataError
 from .._models import Execution, ExecutionId, Phase
 from .._retry import RetryPolicy
+
+if TYPE_CHECKING:
+    from .._callbacks import CallbackReceiver
 
 T = TypeVar("T")
 logger = logging.getLogger("onedata_workflows")
@@ -163,18 +166,25 @@ class Operations:
         *,
         store_initial_content: Mapping[str, Any] | None = None,
         log_level: str | None = None,
-        callback: str | None = None,
+        callback: str | CallbackReceiver | None = None,
     ) -> ExecutionId:
         """Schedule an execution of a workflow schema revision; return its id.
 
         Never sent twice: a failure after the request may have left raises, because a
         repeat could create a second execution. ``callback`` is a URL the provider
-        POSTs to each time the execution stops.
+        POSTs to each time the execution stops, or a :class:`CallbackReceiver`, which
+        gives the execution a URL of its own and then tells waits when to look.
         """
+        receiver = None if callback is None or isinstance(callback, str) else callback
+        slot = None if receiver is None else receiver.reserve()
+        url = slot.url if slot is not None else callback if isinstance(callback, str) else None
         call = calls.schedule_call(
-            space_id, schema_id, revision, store_initial_content, log_level, callback
+            space_id, schema_id, revision, store_initial_content, log_level, url
         )
-        return (self._send(call))[0]
+        wid = (self._send(call))[0]
+        if receiver is not None and slot is not None:
+            receiver.bind(slot, wid)
+        return wid
 
     def get(self, wid: str) -> Execution:
         """The execution's current state."""
