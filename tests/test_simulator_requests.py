@@ -393,3 +393,45 @@ def test_listing_validation(
 
 def test_listing_an_unknown_space(api: RawApi) -> None:
     assert error_of(api.http.get(f"/spaces/nope{WORKFLOWS}")) == (404, "notFound")
+
+
+# -- descriptions in the service's own words (ctool's errors.erl) -------------------
+
+
+def test_error_descriptions_are_the_services(
+    fake: FakeOneprovider, api: RawApi, failed: str
+) -> None:
+    def description(response: Any) -> str:
+        text: str = response.json()["error"]["description"]
+        return text
+
+    assert description(api.act(failed, "rerun", {})) == "Missing required value: laneIndex."
+    assert description(api.act(failed, "pause")) == (
+        "Specified automation workflow execution has already ended."
+    )
+    assert description(api.act(failed, "retry", {"laneIndex": 1, "laneRunNumber": 1})) == (
+        "Failed to retry specified lane execution. Lane execution can be retried\n"
+        "        only if all items have been processed but some of them failed."
+    )
+    rerun = api.act(failed, "rerun", {"laneIndex": 2, "laneRunNumber": 1})
+    assert rerun.status_code == 204
+    assert description(api.act(failed, "resume")) == (
+        "Specified automation workflow execution cannot be resumed."
+    )
+    stranger = fake.add_user({})
+    with RawApi(fake, stranger) as other:
+        forbidden = other.http.get(f"{WORKFLOWS}/{failed}")
+    assert description(forbidden) == "You are not authorized to perform this operation."
+    bad_limit = api.http.get(f"/spaces/{fake.space_id}{WORKFLOWS}", params={"limit": "0"})
+    assert description(bad_limit) == 'Bad value: provided "limit" must be between <1, 1000>.'
+
+
+def test_invalid_status_transition_says_see_details(fake: FakeOneprovider, api: RawApi) -> None:
+    schema_id, _ = fake.add_workflow_schema([LaneSpec()])
+    wid = api.schedule(schema_id)
+    api.until(wid, "active")
+    api.ok(wid, "pause")
+    api.until(wid, "paused")
+    error = api.act(wid, "pause").json()["error"]
+    assert error["description"] == "Invalid status transition (see details)."
+    assert error["details"] == {"prevStatus": "paused", "newStatus": "stopping"}

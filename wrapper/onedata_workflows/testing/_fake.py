@@ -13,10 +13,10 @@ from typing import Any
 import attrs
 import httpx
 
+from . import _errors as errors
 from . import _server
 from ._clock import Clock, ScaledClock, VirtualClock
 from ._engine import Engine, Ids, Notification, StopReason
-from ._errors import ServiceError
 from ._faults import Disconnect, Fault, FaultKind, Faults
 from ._scenario import LaneSpec, Timing
 from ._service import (
@@ -333,9 +333,7 @@ class FakeOneprovider:
             if fault.retry_after is not None:
                 headers = (("retry-after", f"{fault.retry_after:g}"),)
             if fault.status == 500:
-                error = self._service.error_response(
-                    ServiceError(500, "internalServerError", "The server has encountered an error.")
-                )
+                error = self._service.error_response(errors.internal_server_error())
                 return attrs.evolve(error, headers=error.headers + headers)
             return RawResponse(fault.status, headers)
         return None
