@@ -29,6 +29,10 @@ class LaneRun:
             repeats; `null` for a regular run. (The published reference types it as a
             plain integer; regular runs always carry `null`.)
         run_type (LaneRunType | str): How the run came to be (see `LaneRunType`). Clients must accept any string.
+            The service infers it from the stores: a repeated run that iterates its
+            origin's exception store is a `retry`, any other a `rerun`. A rerun of a run
+            that was never prepared (cancelled before it started) therefore reports
+            `retry` until it is itself prepared, both store ids being unset until then.
         status (LaneRunStatus | str): Status of the run (see `LaneRunStatus`). Clients must accept any string.
         iterated_store_id (None | str): Id of the store whose items the run processes. `null` for a regular run that
             has not been prepared yet; reruns and retries have it from the start.

@@ -16,7 +16,8 @@ import httpx
 from . import _errors as errors
 from . import _server
 from ._clock import Clock, ScaledClock, VirtualClock
-from ._engine import Engine, Ids, Notification, StopReason
+from ._engine import Engine
+from ._executions import Ids, Notification, StopReason
 from ._faults import Disconnect, Fault, FaultKind, Faults
 from ._scenario import LaneSpec, Timing
 from ._service import (

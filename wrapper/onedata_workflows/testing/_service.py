@@ -21,8 +21,9 @@ import attrs
 
 from . import _errors as errors
 from . import _requests as requests
-from ._engine import Engine, Execution, Lane
+from ._engine import Engine
 from ._errors import ServiceError
+from ._executions import Execution, Lane
 from ._scenario import LaneSpec
 
 BASE_PATH = "/api/v3/oneprovider"
