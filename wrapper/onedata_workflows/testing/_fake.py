@@ -71,9 +71,10 @@ class FakeOneprovider:
     """An in-memory Oneprovider serving the workflow-execution API.
 
     By default time is virtual and moves only with :meth:`advance`; ``speed=60`` runs
-    it on real time sixty times faster. There is one space, and one user (``token``)
-    with every privilege in it. Register workflow schemas with
-    :meth:`add_workflow_schema`, then use :meth:`transport` (in-process httpx) or
+    it on real time sixty times faster. There is one space (``space_id``), one
+    automation inventory (``inventory_id``), and one user (``token``) with every
+    privilege in the space and membership of the inventory. Register workflow schemas
+    with :meth:`add_workflow_schema`, then use :meth:`transport` (in-process httpx) or
     :meth:`serve` (real HTTP on 127.0.0.1).
     """
 
@@ -114,6 +115,8 @@ class FakeOneprovider:
         self.callbacks: list[CallbackAttempt] = []
         """Every completion-callback delivery attempt, in order."""
         self.space_id = self.add_space()
+        self.inventory_id = self._ids()
+        """The automation inventory that schemas go to unless told otherwise."""
         self.token = self.add_user({self.space_id: ALL_PRIVILEGES})
         self.user_id = self._service.users[self.token].id
         self.base_url = f"https://{domain}/api/v3/oneprovider"
@@ -135,8 +138,19 @@ class FakeOneprovider:
             self._service.spaces[space.id] = space
             return space.id
 
-    def add_user(self, privileges: Mapping[str, Iterable[Privilege | str]]) -> str:
-        """A new user with the given privileges per space; returns the user's token."""
+    def add_user(
+        self,
+        privileges: Mapping[str, Iterable[Privilege | str]],
+        *,
+        inventories: Iterable[str] | None = None,
+    ) -> str:
+        """A new user, member of the spaces given with its privileges in each; its token.
+
+        A space given with no privileges makes the user a member without any.
+        ``inventories`` are the automation inventories the user belongs to (by default
+        ``inventory_id``); reading an execution's details needs membership of the
+        inventory of its workflow, and so does scheduling.
+        """
         with self._lock:
             token = f"fake-token-{self._ids()}"
             self._service.users[token] = User(
@@ -145,8 +159,17 @@ class FakeOneprovider:
                     space: frozenset(Privilege(p) for p in granted)
                     for space, granted in privileges.items()
                 },
+                set([self.inventory_id] if inventories is None else inventories),
             )
             return token
+
+    def add_inventory(self, *, members: Iterable[str] | None = None) -> str:
+        """A new automation inventory; ``members`` are tokens (by default ``token``'s user)."""
+        with self._lock:
+            inventory_id = self._ids()
+            for token in [self.token] if members is None else members:
+                self._service.users[token].inventories.add(inventory_id)
+            return inventory_id
 
     def user_of(self, token: str) -> str:
         """The id of the user a token belongs to."""
@@ -158,15 +181,17 @@ class FakeOneprovider:
         *,
         name: str = "simulated workflow",
         schema_id: str | None = None,
+        inventory_id: str | None = None,
     ) -> tuple[str, int]:
         """Register a workflow schema, or a new revision of ``schema_id``.
 
+        A new schema goes to ``inventory_id`` (by default the provider's ``inventory_id``).
         Returns the schema id and the revision number to schedule.
         """
         lanes = tuple(lanes)
         with self._lock:
             if schema_id is None:
-                schema = WorkflowSchema(self._ids(), name, self._ids(), {})
+                schema = WorkflowSchema(self._ids(), name, inventory_id or self.inventory_id, {})
                 self._service.schemas[schema.id] = schema
             else:
                 schema = self._service.schemas[schema_id]
