@@ -227,15 +227,6 @@ def test_pause_while_stopping_for_a_stronger_reason_is_ignored(
     assert api.until(wid, "cancelled")["status"] == "cancelled"
 
 
-def test_pause_overrides_provider_shutdown(fake: FakeOneprovider, api: RawApi) -> None:
-    wid = api.schedule(three_lanes(fake))
-    api.until(wid, "active")
-    fake.stop_provider()
-    assert api.status(wid) == "stopping"
-    api.ok(wid, "pause")
-    api.until(wid, "paused")
-
-
 def test_cancel_overrides_pause(fake: FakeOneprovider, api: RawApi) -> None:
     wid = api.schedule(three_lanes(fake))
     api.until(wid, "active")

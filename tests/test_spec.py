@@ -76,7 +76,7 @@ def test_the_ten_operations_with_onedatas_ids(spec: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
-@pytest.mark.parametrize("status", ["400", "401", "403", "404", "500"])
+@pytest.mark.parametrize("status", ["400", "401", "403", "404", "500", "503"])
 def test_every_operation_documents_onedata_errors(
     spec: dict[str, Any], operation_id: str, status: str
 ) -> None:

@@ -1,10 +1,11 @@
 """The workflow-execution state machine of Oneprovider, driven by simulated time.
 
 Every automatic step (a lane run starting to prepare, finishing, an execution
-finalizing after ``stopping``) is an event on one queue, processed in time order by
-:meth:`Engine.advance_to`. State therefore depends only on the simulated time, never
-on how often someone looks, and timestamps carry the instant each step happened.
-User requests (pause, rerun, ...) change state synchronously, as the service does.
+finalizing after ``stopping``, the restart procedure after the provider restarts) is an
+event on one queue, processed in time order by :meth:`Engine.advance_to`. State
+therefore depends only on the simulated time, never on how often someone looks, and
+timestamps carry the instant each step happened. User requests (pause, rerun, ...)
+change state synchronously, as the service does.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from . import _errors as errors
 from ._executions import (
     ENDED,
     FINAL_STATUS,
+    ONGOING,
     PHASES,
     REPEATABLE,
     SUSPENDED,
@@ -42,8 +44,12 @@ class Engine:
         self.ids = ids
         self.executions: dict[str, Execution] = {}
         self.notifications: list[Notification] = []
+        self.running = True
+        """False between a shutdown and the next start: the provider answers nothing."""
+        self.onezone_reachable = True
+        """Whether the provider can reach Onezone (schedule and the restart procedure need it)."""
         self._now = now
-        self._queue: list[tuple[float, int, str, int, Step]] = []
+        self._queue: list[tuple[float, int, str | None, int, Step]] = []
         self._seq = itertools.count()
 
     # -- time -----------------------------------------------------------------
@@ -57,15 +63,21 @@ class Engine:
         """Run every step due up to ``now``, each at its own instant."""
         while self._queue and self._queue[0][0] <= now:
             at, _, wid, epoch, step = heapq.heappop(self._queue)
-            ex = self.executions.get(wid)
-            if ex is None or ex.epoch != epoch:
-                continue
+            if wid is not None:
+                ex = self.executions.get(wid)
+                if ex is None or ex.epoch != epoch:
+                    continue
             self._now = max(self._now, at)
             step()
         self._now = max(self._now, now)
 
     def _after(self, ex: Execution, delay: float, step: Step) -> None:
+        """A step of one execution, dropped if the execution moves on before it is due."""
         heapq.heappush(self._queue, (self._now + delay, next(self._seq), ex.id, ex.epoch, step))
+
+    def after(self, delay: float, step: Step) -> None:
+        """Run ``step`` ``delay`` simulated seconds from now: a step of the provider itself."""
+        heapq.heappush(self._queue, (self._now + delay, next(self._seq), None, 0, step))
 
     # -- creating -------------------------------------------------------------
 
@@ -360,6 +372,66 @@ class Engine:
         if ex.status not in SUSPENDED | ENDED:
             raise errors.execution_not_stopped()
         del self.executions[ex.id]
+
+    # -- the provider stopping and starting -----------------------------------
+
+    def shut_down(self, *, graceful: bool) -> None:
+        """The provider stops; from now on it answers nothing until :meth:`start_up`.
+
+        Gracefully, as Oneprovider does on an orderly stop: every waiting or ongoing
+        execution is stopped with reason ``op_worker_stopping`` (a stronger reason
+        already in force is kept) and the shutdown waits until each has stopped, so
+        they end ``paused`` (or with the status of their stronger reason). Otherwise
+        the node just goes down and its executions stay as they were, to be dealt with
+        by the restart procedure.
+        """
+        self.running = False
+        for ex in list(self.executions.values()):
+            if ex.status not in WAITING | ONGOING:
+                continue
+            if graceful:
+                if not self._ended_by_itself(ex):
+                    self._stop_request(ex, StopReason.OP_WORKER_STOPPING)
+                self._finalize(ex)
+            else:
+                self._hold_work(ex.current_run)
+                ex.epoch += 1
+
+    def start_up(self) -> None:
+        """The provider is back; its restart procedure runs ``timing.restart`` later."""
+        self.running = True
+        self.after(self.timing.restart, self._restart_procedure)
+
+    def _restart_procedure(self) -> None:
+        """What Oneprovider does with its executions once it has restarted.
+
+        Executions left waiting or ongoing by the last shutdown are stopped as
+        interrupted (their callback fires) and resumed; those already stopping for a
+        stronger reason (failure, cancel, crash) end with it instead. Executions paused
+        by a graceful shutdown are resumed. Executions the user suspended stay so.
+        Without Onezone the procedure is tried again ``timing.restart`` later.
+        """
+        if not self.running:
+            return
+        if not self.onezone_reachable:
+            self.after(self.timing.restart, self._restart_procedure)
+            return
+        for ex in list(self.executions.values()):
+            run = ex.current_run
+            if ex.status in WAITING | ONGOING:
+                if not self._ended_by_itself(ex):
+                    self._stop_request(ex, StopReason.INTERRUPT)
+                self._finalize(ex)
+                if ex.status == "interrupted":
+                    self.resume(ex)
+            elif ex.status in SUSPENDED and run.stopping_reason is StopReason.OP_WORKER_STOPPING:
+                self.resume(ex)
+
+    @staticmethod
+    def _ended_by_itself(ex: Execution) -> bool:
+        """The last lane run has ended on its own and the execution is finalizing."""
+        run = ex.current_run
+        return run.status in ENDED and run.stopping_reason is None
 
     # -- reading --------------------------------------------------------------
 

@@ -45,6 +45,16 @@ def internal_server_error() -> ServiceError:
     )
 
 
+def service_unavailable() -> ServiceError:
+    return ServiceError(
+        503, "serviceUnavailable", "Service required for this operation is offline."
+    )
+
+
+def no_connection_to_onezone() -> ServiceError:
+    return ServiceError(503, "noConnectionToOnezone", "No connection to Onezone.")
+
+
 def malformed_data() -> ServiceError:
     return ServiceError(
         400, "malformedData", "Provided data could not be understood by the server."

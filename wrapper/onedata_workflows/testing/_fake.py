@@ -17,7 +17,7 @@ from . import _errors as errors
 from . import _server
 from ._clock import Clock, ScaledClock, VirtualClock
 from ._engine import Engine
-from ._executions import Ids, Notification, StopReason
+from ._executions import Ids, Notification
 from ._faults import Disconnect, Fault, FaultKind, Faults
 from ._scenario import LaneSpec, Timing
 from ._service import (
@@ -210,6 +210,8 @@ class FakeOneprovider:
         """Schedule an execution directly, as the default user, without a request."""
         self.sync()
         with self._lock:
+            if not self._engine.running:
+                raise RuntimeError("the provider is stopped: restart_provider() first")
             schema = self._service.schemas[schema_id]
             ex = self._service.schedule(
                 schema,
@@ -227,13 +229,72 @@ class FakeOneprovider:
         with self._lock:
             return self._engine.details(self._engine.executions[wid])
 
-    def stop_provider(self) -> None:
-        """Shut the provider down gracefully: running executions stop and end ``paused``."""
+    # -- the provider's conditions ---------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """False after :meth:`stop_provider`, until :meth:`restart_provider`."""
+        return self._engine.running
+
+    def stop_provider(self, *, graceful: bool = True) -> None:
+        """Stop the provider: until :meth:`restart_provider` every connection is refused.
+
+        Gracefully, as an orderly Oneprovider shutdown: the REST listener goes first,
+        then every waiting or ongoing execution is stopped and ends ``paused`` (calling
+        back), or with the status of a stronger reason it was already stopping for.
+        ``graceful=False`` is a crash: executions stay as they were, running on paper.
+        """
         self.sync()
         with self._lock:
-            for ex in list(self._engine.executions.values()):
-                if ex.status in ("scheduled", "resuming", "active"):
-                    self._engine.begin_stop(ex, StopReason.OP_WORKER_STOPPING)
+            if self._engine.running:
+                self._engine.shut_down(graceful=graceful)
+
+    def restart_provider(self) -> None:
+        """Start the provider again (stopping it gracefully first if it runs).
+
+        It answers at once. Its restart procedure follows ``timing.restart`` (10 s)
+        later, as Oneprovider's does: executions paused by a graceful shutdown resume by
+        themselves; executions that were still waiting or ongoing when it went down
+        become ``interrupted`` (calling back) and resume, unless they were already
+        stopping for a failure, a cancel or a crash, which they then end with.
+        Executions the user suspended stay suspended.
+        """
+        self.stop_provider()
+        with self._lock:
+            self._engine.start_up()
+
+    def open_circuit_breaker(self, seconds: float | None = None) -> None:
+        """Overload: every request gets 503 ``serviceUnavailable`` until the breaker closes.
+
+        Oneprovider's circuit breaker opens when its database runs short of disk space;
+        it checks after authentication, before anything else. Executions go on. The
+        breaker closes with :meth:`close_circuit_breaker` or after ``seconds``.
+        """
+        self.sync()
+        with self._lock:
+            self._service.circuit_breaker_open = True
+            if seconds is not None:
+                self._engine.after(seconds, self.close_circuit_breaker)
+
+    def close_circuit_breaker(self) -> None:
+        self._service.circuit_breaker_open = False
+
+    def disconnect_onezone(self, seconds: float | None = None) -> None:
+        """Onezone cannot be reached: schedule answers 503 ``noConnectionToOnezone``.
+
+        Every schedule fetches the workflow schema revision from Onezone; other
+        operations use what the provider holds and go on working. The restart
+        procedure waits for Onezone too. Undone by :meth:`reconnect_onezone` or after
+        ``seconds``.
+        """
+        self.sync()
+        with self._lock:
+            self._engine.onezone_reachable = False
+            if seconds is not None:
+                self._engine.after(seconds, self.reconnect_onezone)
+
+    def reconnect_onezone(self) -> None:
+        self._engine.onezone_reachable = True
 
     # -- time -----------------------------------------------------------------
 
@@ -320,6 +381,8 @@ class FakeOneprovider:
         """Answer one raw request, faults included; raises ``Disconnect`` for a dropped one."""
         operation = self._service.operation_of(request)
         with self._lock:
+            if not self._engine.running:
+                raise Disconnect(refused=True)
             fault = self._faults.pick(operation)
         if fault is not None:
             early = self._before(fault)

@@ -84,3 +84,5 @@ class Timing:
     """Each of: scheduled → preparing → enqueued → active, and resuming → running again."""
     stop: float = 1.0
     """From ``stopping`` to the final status."""
+    restart: float = 10.0
+    """From the provider's restart to its restart procedure (Oneprovider waits 10 s)."""

@@ -4,7 +4,7 @@ It speaks bytes and JSON only and never imports the generated client, so tests c
 use it to catch that client's mistakes. The order of checks is the service's:
 
 1. the route (404, 405) and the authentication of a sent token (401);
-2. the media type of a body (415);
+2. the media type of a body (415), then the circuit breaker (503 when open);
 3. body and query validation (400, only the first problem);
 4. the entity: a caller without a token gets 401 here, before any lookup, so no 404
    tells an anonymous caller what exists; then the execution lookup (404);
@@ -155,6 +155,8 @@ class Service:
         self.users: dict[str, User] = {}
         self.spaces: dict[str, Space] = {}
         self.schemas: dict[str, WorkflowSchema] = {}
+        self.circuit_breaker_open = False
+        """When open, every request that passes authentication gets 503 ``serviceUnavailable``."""
 
     # -- the entry point ------------------------------------------------------
 
@@ -177,6 +179,9 @@ class Service:
             user = self._authenticate(request.headers)
             if operation in CONSUMES_JSON and not _json_media_type(request):
                 return operation, RawResponse(415)
+            if self.circuit_breaker_open:
+                # Oneprovider's breaker opens when its database runs out of disk space.
+                raise errors.service_unavailable()
             handler: Handler = getattr(self, f"_{operation}")
             return operation, handler(request, segments, user)
         except ServiceError as error:
@@ -269,6 +274,9 @@ class Service:
         space_id = clean["spaceId"]
         user = self._authorize(user, space_id, Privilege.SCHEDULE)
         self._assert_supported(space_id)
+        if not self.engine.onezone_reachable:
+            # The schema revision (and its lambdas) come from Onezone, on every schedule.
+            raise errors.no_connection_to_onezone()
         schema = self.schemas.get(clean["atmWorkflowSchemaId"])
         if schema is None:
             raise errors.not_found()
