@@ -8,7 +8,7 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
@@ -32,6 +32,9 @@ from ._service import (
     WorkflowSchema,
 )
 from ._transport import FakeTransport
+
+if TYPE_CHECKING:
+    from onedata_workflows import AsyncWorkflowClient, WorkflowClient
 
 ALL_PRIVILEGES = frozenset(Privilege)
 CALLBACK_ATTEMPTS = 31
@@ -74,8 +77,9 @@ class FakeOneprovider:
     it on real time sixty times faster. There is one space (``space_id``), one
     automation inventory (``inventory_id``), and one user (``token``) with every
     privilege in the space and membership of the inventory. Register workflow schemas
-    with :meth:`add_workflow_schema`, then use :meth:`transport` (in-process httpx) or
-    :meth:`serve` (real HTTP on 127.0.0.1).
+    with :meth:`add_workflow_schema`, then use :meth:`client` or :meth:`async_client`
+    (our clients, wired to this provider and its clock), :meth:`transport` (in-process
+    httpx) or :meth:`serve` (real HTTP on 127.0.0.1).
     """
 
     def __init__(
@@ -308,6 +312,17 @@ class FakeOneprovider:
         self.clock.advance(seconds)
         self.sync()
 
+    def sleep(self, seconds: float) -> None:
+        """Let ``seconds`` of simulated time pass: at once on the virtual clock.
+
+        On a scaled clock it sleeps the real time that takes. This is the ``sleep`` to
+        give a client that polls this provider.
+        """
+        if isinstance(self.clock, VirtualClock):
+            self.advance(seconds)
+        else:
+            self.clock.sleep(seconds)
+
     def sync(self) -> None:
         """Bring the simulation up to the clock's time and deliver the callbacks due.
 
@@ -429,7 +444,28 @@ class FakeOneprovider:
 
     def transport(self) -> FakeTransport:
         """An httpx transport (sync and async) that answers from this fake in-process."""
-        return FakeTransport(self)
+        return FakeTransport(self, clock=self.clock)
+
+    def client(self, **overrides: Any) -> WorkflowClient:
+        """A :class:`WorkflowClient` for this provider, in-process, on its clock.
+
+        Its waits sleep with :meth:`sleep`, so on the virtual clock hours of polling
+        take milliseconds. ``overrides`` go to the constructor (``poll``, ``retry``,
+        ``token``, ...). Use it as a context manager.
+        """
+        from ._clients import sync_client
+
+        return sync_client(self, **overrides)
+
+    def async_client(self, **overrides: Any) -> AsyncWorkflowClient:
+        """An :class:`AsyncWorkflowClient` for this provider, in-process, on its clock.
+
+        Its sleep is asynchronous and moves the virtual clock; concurrent waits in one
+        event loop share it (the earliest wake-up goes first). Use ``async with``.
+        """
+        from ._clients import async_client
+
+        return async_client(self, **overrides)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
         """Serve over HTTP on loopback while the block runs; yields the API's base URL."""
