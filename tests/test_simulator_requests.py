@@ -11,7 +11,6 @@ from onedata_workflows.testing import FakeOneprovider, LaneSpec, Outcome, Privil
 from .contract import ContractChecker
 from .raw_api import WORKFLOWS, RawApi, error_of, runs
 
-PHASES = ["waiting", "ongoing", "suspended", "ended"]
 LOG_LEVELS = ["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"]
 
 
@@ -191,11 +190,11 @@ def test_body_is_checked_before_the_execution_exists(api: RawApi) -> None:
 
 
 def test_existence_before_authorization(fake: FakeOneprovider, failed: str) -> None:
-    with RawApi(fake) as anonymous:
-        del anonymous.http.headers["X-Auth-Token"]
-        assert error_of(anonymous.act("nope", "pause")) == (404, "notFound")
-        assert error_of(anonymous.act(failed, "pause")) == (401, "unauthorized")
-        assert error_of(anonymous.http.get(f"{WORKFLOWS}/{failed}")) == (401, "unauthorized")
+    outsider = fake.add_user({})
+    with RawApi(fake, outsider) as api:
+        assert error_of(api.act("nope", "pause")) == (404, "notFound")
+        assert error_of(api.act(failed, "pause")) == (403, "forbidden")
+        assert error_of(api.http.get(f"{WORKFLOWS}/{failed}")) == (403, "forbidden")
 
 
 def test_authorization_before_state(fake: FakeOneprovider, failed: str) -> None:
@@ -319,77 +318,43 @@ def test_ids_are_path_segments(api: RawApi) -> None:
     assert (response.status_code, response.headers["allow"]) == (405, "GET, DELETE")
 
 
-# -- listing --------------------------------------------------------------------
+# -- descriptions in the service's own words (ctool's errors.erl) -------------------
 
 
-def test_listing_by_phase_newest_first(fake: FakeOneprovider, api: RawApi) -> None:
-    slow, _ = fake.add_workflow_schema([LaneSpec(duration=1000)])
-    first = api.schedule(slow)
-    fake.advance(1)
-    second = api.schedule(slow)
-    fake.advance(1)
-    third = api.schedule(slow)
-    assert api.list("waiting")["atmWorkflowExecutions"] == [third]
-    assert api.list()["atmWorkflowExecutions"] == [second, first], "ongoing by default"
-    api.ok(first, "pause")
-    fake.advance(5)
-    api.ok(second, "cancel")
-    fake.advance(5)
-    assert api.list("suspended")["atmWorkflowExecutions"] == [first]
-    assert api.list("ended")["atmWorkflowExecutions"] == [second]
-    assert api.list("ongoing")["atmWorkflowExecutions"] == [third]
-    api.ok(first, "resume")
-    assert api.list("waiting")["atmWorkflowExecutions"] == [first], "it moves with its phase"
-
-
-def test_paging_with_limit_token_and_offset(fake: FakeOneprovider, api: RawApi) -> None:
-    quick, _ = fake.add_workflow_schema([LaneSpec(duration=1)])
-    wids = []
-    for _ in range(7):
-        wids.append(api.schedule(quick))
-        fake.advance(1)
-    fake.advance(60)
-    newest_first = api.list("ended")["atmWorkflowExecutions"]
-    assert sorted(newest_first) == sorted(wids)
-    assert newest_first == wids[::-1], "finished in scheduling order"
-
-    seen, token = [], None
-    while True:
-        page = api.list("ended", limit=3, **({"token": token} if token else {}))
-        seen += page["atmWorkflowExecutions"]
-        token = page["nextPageToken"]
-        if page["isLast"]:
-            assert token is None
-            break
-        assert token is not None
-    assert seen == newest_first
-
-    assert api.list("ended", limit=2, offset=3)["atmWorkflowExecutions"] == newest_first[3:5]
-    after_two = api.list("ended", limit=2)["nextPageToken"]
-    back_one = api.list("ended", limit=2, token=after_two, offset=-1)
-    assert back_one["atmWorkflowExecutions"] == newest_first[1:3]
-    assert api.list("ended", offset=100) == {
-        "atmWorkflowExecutions": [], "nextPageToken": None, "isLast": True,
-    }  # fmt: skip
-
-
-@pytest.mark.parametrize(
-    ("params", "error_id", "details"),
-    [
-        ({"phase": "running"}, "badValueNotAllowed", {"key": "phase", "allowed": PHASES}),
-        ({"limit": "0"}, "badValueNotInRange", {"key": "limit", "low": 1, "high": 1000}),
-        ({"limit": "1001"}, "badValueNotInRange", {"key": "limit", "low": 1, "high": 1000}),
-        ({"offset": "x"}, "badValueInteger", {"key": "offset"}),
-        ({"token": "!!!"}, "badData", {"key": "token"}),
-    ],
-)  # fmt: skip
-def test_listing_validation(
-    api: RawApi, params: dict[str, str], error_id: str, details: dict[str, Any]
+def test_error_descriptions_are_the_services(
+    fake: FakeOneprovider, api: RawApi, failed: str
 ) -> None:
-    response = api.http.get(f"/spaces/{api.fake.space_id}{WORKFLOWS}", params=params)
-    assert error_of(response) == (400, error_id)
-    assert response.json()["error"]["details"] == details
+    def description(response: Any) -> str:
+        text: str = response.json()["error"]["description"]
+        return text
+
+    assert description(api.act(failed, "rerun", {})) == "Missing required value: laneIndex."
+    assert description(api.act(failed, "pause")) == (
+        "Specified automation workflow execution has already ended."
+    )
+    assert description(api.act(failed, "retry", {"laneIndex": 1, "laneRunNumber": 1})) == (
+        "Failed to retry specified lane execution. Lane execution can be retried\n"
+        "        only if all items have been processed but some of them failed."
+    )
+    rerun = api.act(failed, "rerun", {"laneIndex": 2, "laneRunNumber": 1})
+    assert rerun.status_code == 204
+    assert description(api.act(failed, "resume")) == (
+        "Specified automation workflow execution cannot be resumed."
+    )
+    stranger = fake.add_user({})
+    with RawApi(fake, stranger) as other:
+        forbidden = other.http.get(f"{WORKFLOWS}/{failed}")
+    assert description(forbidden) == "You are not authorized to perform this operation."
+    bad_limit = api.http.get(f"/spaces/{fake.space_id}{WORKFLOWS}", params={"limit": "0"})
+    assert description(bad_limit) == 'Bad value: provided "limit" must be between <1, 1000>.'
 
 
-def test_listing_an_unknown_space(api: RawApi) -> None:
-    assert error_of(api.http.get(f"/spaces/nope{WORKFLOWS}")) == (404, "notFound")
+def test_invalid_status_transition_says_see_details(fake: FakeOneprovider, api: RawApi) -> None:
+    schema_id, _ = fake.add_workflow_schema([LaneSpec()])
+    wid = api.schedule(schema_id)
+    api.until(wid, "active")
+    api.ok(wid, "pause")
+    api.until(wid, "paused")
+    error = api.act(wid, "pause").json()["error"]
+    assert error["description"] == "Invalid status transition (see details)."
+    assert error["details"] == {"prevStatus": "paused", "newStatus": "stopping"}

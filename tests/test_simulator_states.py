@@ -17,8 +17,15 @@ def three_lanes(fake: FakeOneprovider, second: LaneSpec | None = None) -> str:
 
 
 def test_worked_example_step_by_step(fake: FakeOneprovider, api: RawApi) -> None:
-    """semantics §3: 3 lanes, lane 2 with one automatic retry, failing twice."""
-    lane2 = LaneSpec(max_retries=1, outcomes=[Outcome.FAIL_ITEMS, Outcome.FAIL_ITEMS])
+    """semantics §3: 3 lanes, lane 2 with one automatic retry, failing twice.
+
+    Lane 2 has no instant-failure threshold, so its retry fails only by its items.
+    """
+    lane2 = LaneSpec(
+        max_retries=1,
+        outcomes=[Outcome.FAIL_ITEMS, Outcome.FAIL_ITEMS],
+        instant_failure_exception_threshold=1.0,
+    )
     wid = api.schedule(three_lanes(fake, lane2))
 
     # 1. After schedule.
@@ -151,7 +158,9 @@ def test_outcomes(
 
 
 def test_automatic_retries_up_to_max_retries(fake: FakeOneprovider, api: RawApi) -> None:
-    lane = LaneSpec(max_retries=2, outcomes=[Outcome.FAIL_ITEMS] * 2)
+    lane = LaneSpec(
+        max_retries=2, outcomes=[Outcome.FAIL_ITEMS] * 2, instant_failure_exception_threshold=1.0
+    )
     schema_id, _ = fake.add_workflow_schema([lane, LaneSpec()])
     wid = api.schedule(schema_id)
     d = api.until(wid, "finished")
@@ -218,15 +227,6 @@ def test_pause_while_stopping_for_a_stronger_reason_is_ignored(
     assert api.until(wid, "cancelled")["status"] == "cancelled"
 
 
-def test_pause_overrides_provider_shutdown(fake: FakeOneprovider, api: RawApi) -> None:
-    wid = api.schedule(three_lanes(fake))
-    api.until(wid, "active")
-    fake.stop_provider()
-    assert api.status(wid) == "stopping"
-    api.ok(wid, "pause")
-    api.until(wid, "paused")
-
-
 def test_cancel_overrides_pause(fake: FakeOneprovider, api: RawApi) -> None:
     wid = api.schedule(three_lanes(fake))
     api.until(wid, "active")
@@ -269,6 +269,22 @@ def test_stop_after_last_lane_ended_is_an_invalid_transition(
     response = api.act(wid, action)
     assert error_of(response) == (400, "atmInvalidStatusTransition")
     assert response.json()["error"]["details"] == {"prevStatus": ended, "newStatus": "stopping"}
+
+
+@pytest.mark.parametrize("action", ["pause", "cancel"])
+def test_stopping_a_waiting_execution_starts_it(
+    fake: FakeOneprovider, api: RawApi, action: str
+) -> None:
+    """The stop passes through the ongoing phase, which sets startTime."""
+    wid = api.schedule(three_lanes(fake))
+    fake.advance(0.5)
+    assert api.get(wid)["startTime"] == 0
+    api.ok(wid, action)
+    d = api.get(wid)
+    assert (d["status"], d["startTime"]) == ("stopping", int(fake.now()))
+    assert wid in api.list("ongoing")["atmWorkflowExecutions"]
+    d = api.until(wid, "paused" if action == "pause" else "cancelled")
+    assert d["startTime"] > 0
 
 
 # -- cancel -----------------------------------------------------------------
@@ -438,6 +454,27 @@ def test_later_lanes_keep_their_automatic_retries(fake: FakeOneprovider, api: Ra
     api.ok(wid, "retry", {"laneIndex": 2, "laneRunNumber": 1})
     d = api.until(wid, "finished")
     assert runs(d, 3) == [(3, "finished", "retry"), (2, "failed", "regular")]
+
+
+def test_a_rerun_of_a_run_never_prepared_reports_retry_until_prepared(
+    fake: FakeOneprovider, api: RawApi
+) -> None:
+    """The service tells rerun from retry by comparing store ids, both unset here."""
+    wid = api.schedule(three_lanes(fake))
+    api.ok(wid, "cancel")  # while scheduled: lane 1's run is never prepared
+    d = api.until(wid, "cancelled")
+    never = d["lanes"][0]["runs"][0]
+    assert (never["iteratedStoreId"], never["exceptionStoreId"]) == (None, None)
+    assert (never["isRerunable"], never["isRetriable"]) == (True, False)
+    api.ok(wid, "rerun", {"laneIndex": 1, "laneRunNumber": 1})
+    d = api.get(wid)
+    assert runs(d, 1)[0] == (2, "scheduled", "retry")
+    assert d["lanes"][0]["runs"][0]["originRunNumber"] == 1
+    while d["lanes"][0]["runs"][0]["iteratedStoreId"] is None:
+        fake.advance(0.5)
+        d = api.get(wid)
+    assert runs(d, 1)[0][2] == "rerun", "prepared, it iterates the lane's store"
+    assert api.until(wid, "finished")["lanes"][0]["runs"][0]["runType"] == "rerun"
 
 
 # -- delete -----------------------------------------------------------------

@@ -76,14 +76,25 @@ def test_the_ten_operations_with_onedatas_ids(spec: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
-@pytest.mark.parametrize("status", ["400", "401", "403", "404", "500"])
+@pytest.mark.parametrize("status", ["400", "401", "403", "404", "500", "503"])
 def test_every_operation_documents_onedata_errors(
     spec: dict[str, Any], operation_id: str, status: str
 ) -> None:
     method, path = OPERATIONS[operation_id]
-    response = deref(spec, spec["paths"][path][method]["responses"][status])
+    responses = spec["paths"][path][method]["responses"]
+    if (operation_id, status) == ("list_workflow_executions", "404"):
+        assert status not in responses, "listing authorizes first: 403, never 404"
+        return
+    response = deref(spec, responses[status])
     schema = response["content"]["application/json"]["schema"]
     assert schema == {"$ref": "#/components/schemas/ErrorResponse"}
+
+
+def test_listing_says_who_gets_403_and_400(spec: dict[str, Any]) -> None:
+    responses = spec["paths"]["/spaces/{sid}/automation/execution/workflows"]["get"]["responses"]
+    assert "not a member" in responses["403"]["description"]
+    assert "spaceNotSupportedBy" in responses["400"]["description"]
+    assert "badData" in responses["400"]["description"], "the choice for a bad token is stated"
 
 
 @pytest.mark.parametrize(
@@ -224,6 +235,11 @@ def test_response_enums_are_open(
 
 def test_corrections_to_the_published_reference(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
+    log_level = schemas["WorkflowExecutionScheduleRequest"]["properties"]["logLevel"]
+    assert log_level["default"] == "info"
+    audit_log = schemas["WorkflowExecutionDetails"]["properties"]["systemAuditLogStoreId"]
+    assert "null" in audit_log["type"]
+    assert "undefined_to_null" in audit_log["description"], "the nullability is explained"
     revision = schemas["WorkflowExecutionScheduleRequest"]["properties"][
         "atmWorkflowSchemaRevisionNumber"
     ]
@@ -256,3 +272,28 @@ def test_published_requests_validate(spec: dict[str, Any]) -> None:
     )
     assert component(spec, "LaneRunSelector").is_valid(published("rerun-request-example.json"))
     assert not component(spec, "LaneRunSelector").is_valid({"laneIndex": 0, "laneRunNumber": 1})
+
+
+def test_the_published_examples_are_kept_corrected(spec: dict[str, Any]) -> None:
+    """The published examples carry statuses outside the enums; the spec keeps them, fixed."""
+    details = spec["paths"]["/automation/execution/workflows/{wid}"]["get"]["responses"]["200"]
+    examples = details["content"]["application/json"]["examples"]
+    published_doc = published("details-response-example.json")
+    assert (published_doc["status"], published_doc["lanes"][0]["runs"][0]["status"]) == (
+        "enqueued", "pending",
+    )  # fmt: skip
+    for name in ("published", "retryRun"):
+        text = " ".join(examples[name]["description"].split())
+        assert "`enqueued` is a lane-run status" in text
+        assert "`pending` is a task status" in text
+        value = examples[name]["value"]
+        assert value["status"] == "active"
+        assert {run["status"] for lane in value["lanes"] for run in lane["runs"]} <= {
+            "enqueued", "finished", "failed",
+        }  # fmt: skip
+    retry = examples["retryRun"]["value"]["lanes"][0]["runs"]
+    assert (retry[0]["runType"], retry[0]["originRunNumber"]) == ("retry", 1)
+    assert retry[0]["iteratedStoreId"] == retry[-1]["exceptionStoreId"]
+    lane_run = spec["components"]["schemas"]["LaneRun"]
+    assert (lane_run["example"]["runType"], lane_run["example"]["status"]) == ("retry", "enqueued")
+    assert "`pending`" in lane_run["description"]

@@ -18,11 +18,12 @@ class ErrorResponse:
     """The body of every error answer.
 
     Example:
-        {'error': {'id': 'atmLaneExecutionRetryFailed', 'description': 'Retry is possible only for a lane run that
-            processed all its items and some of them failed.', 'ctx': {'timestamp': 1750762637248, 'serviceReleaseVersion':
-            '25.0', 'serviceId': 'a7ee2722915b8bf7fb064eb65087cc61ch9357', 'serviceDomain': 'oneprovider.example.com',
-            'serviceBuildVersion': '231-g8d26f953c3', 'service': 'opw', 'onedataErrorsRevision': 'ca3af8cb', 'module':
-            'atm_lane_execution_status', 'line': 365}}}
+        {'error': {'id': 'atmLaneExecutionRetryFailed', 'description': 'Failed to retry specified lane execution. Lane
+            execution can be retried\\n        only if all items have been processed but some of them failed.', 'ctx':
+            {'timestamp': 1750762637248, 'serviceReleaseVersion': '25.0', 'serviceId':
+            'a7ee2722915b8bf7fb064eb65087cc61ch9357', 'serviceDomain': 'oneprovider.example.com', 'serviceBuildVersion':
+            '231-g8d26f953c3', 'service': 'opw', 'onedataErrorsRevision': 'ca3af8cb', 'module': 'atm_lane_execution_status',
+            'line': 365}}}
 
     Attributes:
         error (OnedataError): What went wrong.

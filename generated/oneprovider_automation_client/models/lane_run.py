@@ -20,26 +20,42 @@ T = TypeVar("T", bound="LaneRun")
 class LaneRun:
     """One run of a lane.
 
-    Attributes:
-        run_number (int | None): The execution-wide run number: one counter for the whole execution, shared
-            by every lane run of the same pass, so numbers in a lane can have gaps. It is
-            `null` for a run prepared in advance until it becomes current. This is the
-            value that rerun and retry take as `laneRunNumber`.
-        origin_run_number (int | None): For a rerun or retry, the run number of the run in the same lane that it
-            repeats; `null` for a regular run. (The published reference types it as a
-            plain integer; regular runs always carry `null`.)
-        run_type (LaneRunType | str): How the run came to be (see `LaneRunType`). Clients must accept any string.
-        status (LaneRunStatus | str): Status of the run (see `LaneRunStatus`). Clients must accept any string.
-        iterated_store_id (None | str): Id of the store whose items the run processes. `null` for a regular run that
-            has not been prepared yet; reruns and retries have it from the start.
-        exception_store_id (None | str): Id of the store collecting the items that failed in this run; a retry
-            iterates it. `null` until the run has been prepared.
-        parallel_boxes (list[ParallelBox]): The run's parallel boxes in order; empty until the run has been prepared.
-            (The published example shows a single object; the service sends an array.)
-        is_retriable (bool): True when `retry` would accept this run now: the execution has ended (and did
-            not crash) and the run failed only because some of its items failed.
-        is_rerunable (bool): True when `rerun` would accept this run now: the execution has ended (and did
-            not crash) and the run is `finished`, `failed` or `cancelled`.
+    The example is the published one (a retry, run 3 of run 1), corrected: it
+    showed the status `pending`, which only tasks have (a prepared run that has not
+    started is `enqueued`), and `parallelBoxes` as a single object instead of an
+    array.
+
+        Example:
+            {'runNumber': 3, 'originRunNumber': 1, 'runType': 'retry', 'status': 'enqueued', 'iteratedStoreId':
+                '1b502545a3f9faa7f1e339f4aea793117be91d', 'exceptionStoreId': '98c669ec69c0394a38391c0ab0117f67ch260d',
+                'parallelBoxes': [{'schemaId': '0068146d662adc878f699bf82af08b9ddbd9ab', 'taskRegistry':
+                {'d92b861a5edfb08b920e0e80f4670a87f48176': '1697f7c1f46e0e22bb426bead5a3cb47chda3d'}}], 'isRetriable': False,
+                'isRerunable': False}
+
+        Attributes:
+            run_number (int | None): The execution-wide run number: one counter for the whole execution, shared
+                by every lane run of the same pass, so numbers in a lane can have gaps. It is
+                `null` for a run prepared in advance until it becomes current. This is the
+                value that rerun and retry take as `laneRunNumber`.
+            origin_run_number (int | None): For a rerun or retry, the run number of the run in the same lane that it
+                repeats; `null` for a regular run. (The published reference types it as a
+                plain integer; regular runs always carry `null`.)
+            run_type (LaneRunType | str): How the run came to be (see `LaneRunType`). Clients must accept any string.
+                The service infers it from the stores: a repeated run that iterates its
+                origin's exception store is a `retry`, any other a `rerun`. A rerun of a run
+                that was never prepared (cancelled before it started) therefore reports
+                `retry` until it is itself prepared, both store ids being unset until then.
+            status (LaneRunStatus | str): Status of the run (see `LaneRunStatus`). Clients must accept any string.
+            iterated_store_id (None | str): Id of the store whose items the run processes. `null` for a regular run that
+                has not been prepared yet; reruns and retries have it from the start.
+            exception_store_id (None | str): Id of the store collecting the items that failed in this run; a retry
+                iterates it. `null` until the run has been prepared.
+            parallel_boxes (list[ParallelBox]): The run's parallel boxes in order; empty until the run has been prepared.
+                (The published example shows a single object; the service sends an array.)
+            is_retriable (bool): True when `retry` would accept this run now: the execution has ended (and did
+                not crash) and the run failed only because some of its items failed.
+            is_rerunable (bool): True when `rerun` would accept this run now: the execution has ended (and did
+                not crash) and the run is `finished`, `failed` or `cancelled`.
     """
 
     run_number: int | None

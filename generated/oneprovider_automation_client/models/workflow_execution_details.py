@@ -62,7 +62,13 @@ class WorkflowExecutionDetails:
                 workflow to its snapshot id.
             store_registry (WorkflowExecutionDetailsStoreRegistry): Maps each store schema id to the id of the store created
                 for this execution.
-            system_audit_log_store_id (None | str): Id of the execution's system audit log store.
+            system_audit_log_store_id (None | str): Id of the execution's system audit log store, which the service creates
+                with
+                the execution. The published reference types it as a plain string; the
+                service writes it through `utils:undefined_to_null`, so an execution without
+                that store (an execution whose store could not be found, such as one
+                created by a release before audit logs) would carry `null`. In practice it
+                is always set, but clients must accept `null`.
             lanes (list[Lane]): One entry per lane, in lane order: `lanes[0]` is lane 1. Lane indices are
                 1-based wherever the API takes one.
     """

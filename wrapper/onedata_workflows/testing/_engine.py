@@ -1,143 +1,39 @@
 """The workflow-execution state machine of Oneprovider, driven by simulated time.
 
 Every automatic step (a lane run starting to prepare, finishing, an execution
-finalizing after ``stopping``) is an event on one queue, processed in time order by
-:meth:`Engine.advance_to`. State therefore depends only on the simulated time, never
-on how often someone looks, and timestamps carry the instant each step happened.
-User requests (pause, rerun, ...) change state synchronously, as the service does.
+finalizing after ``stopping``, the restart procedure after the provider restarts) is an
+event on one queue, processed in time order by :meth:`Engine.advance_to`. State
+therefore depends only on the simulated time, never on how often someone looks, and
+timestamps carry the instant each step happened. User requests (pause, rerun, ...)
+change state synchronously, as the service does.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
-import random
 from collections.abc import Callable, Iterator
-from enum import IntEnum
 from typing import Any
 
-import attrs
-
 from . import _errors as errors
-from ._scenario import LaneSpec, Outcome, Timing
+from ._executions import (
+    ENDED,
+    FINAL_STATUS,
+    ONGOING,
+    PHASES,
+    REPEATABLE,
+    SUSPENDED,
+    WAITING,
+    Execution,
+    Ids,
+    Lane,
+    LaneRun,
+    Notification,
+    StopReason,
+)
+from ._scenario import Outcome, Timing
 
-WAITING = frozenset({"scheduled", "resuming"})
-ONGOING = frozenset({"active", "stopping"})
-SUSPENDED = frozenset({"paused", "interrupted"})
-ENDED = frozenset({"finished", "failed", "cancelled", "crashed"})
-REPEATABLE = frozenset({"finished", "failed", "cancelled"})
-PHASES = {"waiting": WAITING, "ongoing": ONGOING, "suspended": SUSPENDED, "ended": ENDED}
-
-
-class StopReason(IntEnum):
-    """Why a lane run is stopping; a stronger (higher) reason overrides a weaker one."""
-
-    OP_WORKER_STOPPING = 0
-    PAUSE = 1
-    INTERRUPT = 2
-    FAILURE = 3
-    CANCEL = 4
-    CRASH = 5
-
-
-FINAL_STATUS = {
-    StopReason.OP_WORKER_STOPPING: "paused",
-    StopReason.PAUSE: "paused",
-    StopReason.INTERRUPT: "interrupted",
-    StopReason.FAILURE: "failed",
-    StopReason.CANCEL: "cancelled",
-    StopReason.CRASH: "crashed",
-}
-
-
-@attrs.define(eq=False)
-class LaneRun:
-    run_number: int | None
-    origin_run_number: int | None
-    run_type: str
-    status: str
-    iterated_store_id: str | None = None
-    exception_store_id: str | None = None
-    parallel_boxes: list[dict[str, Any]] = attrs.field(factory=list)
-    stopping_reason: StopReason | None = None
-    # What the simulation needs and the API does not show.
-    items: int = 0
-    outcome: Outcome = Outcome.FINISH
-    work_left: float = 0.0
-    """Active seconds until the outcome happens."""
-    tail: float = 0.0
-    """Active seconds after an interruption, once resumed."""
-    work_due: float | None = None
-    was_active: bool = False
-
-
-@attrs.define(eq=False)
-class Lane:
-    spec: LaneSpec
-    schema_id: str
-    store_id: str
-    box_schema_ids: list[str]
-    task_schema_ids: list[list[str]]
-    runs: list[LaneRun] = attrs.field(factory=list)
-    retries_left: int = 0
-    attempts: int = 0
-
-
-@attrs.define(eq=False)
-class Execution:
-    id: str
-    seq: int
-    schema_snapshot_id: str
-    name: str
-    inventory_id: str
-    space_id: str
-    user_id: str
-    lanes: list[Lane]
-    lambda_registry: dict[str, str]
-    store_registry: dict[str, str]
-    audit_log_store_id: str
-    callback: str | None
-    log_level: str
-    status: str = "scheduled"
-    schedule_time: int = 0
-    start_time: int = 0
-    suspend_time: int = 0
-    finish_time: int = 0
-    current_lane: int = 0
-    current_run_num: int = 1
-    incarnation: int = 1
-    epoch: int = 0
-    """Bumped to drop the events that a stop, resume or repeat made stale."""
-
-    @property
-    def current_run(self) -> LaneRun:
-        return self.lanes[self.current_lane].runs[0]
-
-    def phase_time(self, phase: str) -> int:
-        return {
-            "waiting": self.schedule_time,
-            "ongoing": self.start_time,
-            "suspended": self.suspend_time,
-            "ended": self.finish_time,
-        }[phase]
-
-
-@attrs.frozen
-class Notification:
-    """A completion callback due to be sent."""
-
-    url: str
-    payload: dict[str, str]
-
-
-class Ids:
-    """Onedata-looking ids (32 hex digits, ``ch``, 4 hex digits), reproducible from a seed."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self._rng = rng
-
-    def __call__(self) -> str:
-        return f"{self._rng.getrandbits(128):032x}ch{self._rng.getrandbits(16):04x}"
+Step = Callable[[], None]
 
 
 class Engine:
@@ -148,8 +44,12 @@ class Engine:
         self.ids = ids
         self.executions: dict[str, Execution] = {}
         self.notifications: list[Notification] = []
+        self.running = True
+        """False between a shutdown and the next start: the provider answers nothing."""
+        self.onezone_reachable = True
+        """Whether the provider can reach Onezone (schedule and the restart procedure need it)."""
         self._now = now
-        self._queue: list[tuple[float, int, str, int, Callable[[], None]]] = []
+        self._queue: list[tuple[float, int, str | None, int, Step]] = []
         self._seq = itertools.count()
 
     # -- time -----------------------------------------------------------------
@@ -163,15 +63,21 @@ class Engine:
         """Run every step due up to ``now``, each at its own instant."""
         while self._queue and self._queue[0][0] <= now:
             at, _, wid, epoch, step = heapq.heappop(self._queue)
-            ex = self.executions.get(wid)
-            if ex is None or ex.epoch != epoch:
-                continue
+            if wid is not None:
+                ex = self.executions.get(wid)
+                if ex is None or ex.epoch != epoch:
+                    continue
             self._now = max(self._now, at)
             step()
         self._now = max(self._now, now)
 
-    def _after(self, ex: Execution, delay: float, step: Callable[[], None]) -> None:
+    def _after(self, ex: Execution, delay: float, step: Step) -> None:
+        """A step of one execution, dropped if the execution moves on before it is due."""
         heapq.heappush(self._queue, (self._now + delay, next(self._seq), ex.id, ex.epoch, step))
+
+    def after(self, delay: float, step: Step) -> None:
+        """Run ``step`` ``delay`` simulated seconds from now: a step of the provider itself."""
+        heapq.heappush(self._queue, (self._now + delay, next(self._seq), None, 0, step))
 
     # -- creating -------------------------------------------------------------
 
@@ -211,7 +117,7 @@ class Engine:
     def _start_regular_run(self, ex: Execution, lane_index: int) -> None:
         """Make a new regular run of a lane current, with the current run number."""
         lane = ex.lanes[lane_index]
-        run = LaneRun(ex.current_run_num, None, "regular", "scheduled", items=lane.spec.items)
+        run = LaneRun(ex.current_run_num, None, "scheduled", items=lane.spec.items)
         lane.runs.insert(0, run)
         lane.retries_left = lane.spec.max_retries
         ex.current_lane = lane_index
@@ -221,10 +127,19 @@ class Engine:
     @staticmethod
     def _make_current(lane: Lane, run: LaneRun) -> None:
         """The run is about to execute: fix what it will do and for how long."""
-        run.outcome = lane.spec.outcome_of(lane.attempts)
+        spec = lane.spec
+        run.outcome = spec.outcome_of(lane.attempts)
         lane.attempts += 1
-        work = lane.spec.duration * run.items / lane.spec.items
-        if run.outcome in (Outcome.FINISH, Outcome.FAIL_ITEMS):
+        run.failing_items = min(spec.failing_items, run.items)
+        work = spec.duration * run.items / spec.items
+        share = run.failing_items / run.items
+        if run.outcome is Outcome.FAIL_ITEMS and share > spec.instant_failure_exception_threshold:
+            # Failures come evenly spread, and the first one passes the threshold: the
+            # run stops there with reason failure, like a hard failure.
+            run.outcome = Outcome.FAIL
+            first = work / (run.failing_items + 1)
+            run.work_left, run.tail = first, work - first
+        elif run.outcome in (Outcome.FINISH, Outcome.FAIL_ITEMS):
             run.work_left, run.tail = work, 0.0
         else:  # it goes wrong halfway
             run.work_left, run.tail = work / 2, work - work / 2
@@ -271,7 +186,7 @@ class Engine:
         lane = ex.lanes[following]
         if any(r.run_number is None for r in lane.runs):
             return
-        run = LaneRun(None, None, "regular", "preparing", items=lane.spec.items)
+        run = LaneRun(None, None, "preparing", items=lane.spec.items)
         lane.runs.insert(0, run)
         self._after(ex, self.timing.prepare, lambda: self._prepared(ex, run))
 
@@ -317,15 +232,21 @@ class Engine:
 
     def begin_stop(self, ex: Execution, reason: StopReason) -> None:
         """Start stopping the current lane run; the execution finalizes a little later."""
+        if ex.status in WAITING:
+            ex.start_time = self.now  # the stop passes through the ongoing phase
         run = ex.current_run
-        if run.status == "active" and run.work_due is not None:
-            run.work_left = max(0.0, run.work_due - self._now)
-            run.work_due = None
+        self._hold_work(run)
         run.status = "stopping"
         run.stopping_reason = reason
         ex.status = "stopping"
         ex.epoch += 1
         self._after(ex, self.timing.stop, lambda: self._finalize(ex))
+
+    def _hold_work(self, run: LaneRun) -> None:
+        """Keep what is left of an active run's work, to go on with after a resume."""
+        if run.status == "active" and run.work_due is not None:
+            run.work_left = max(0.0, run.work_due - self._now)
+            run.work_due = None
 
     def _finalize(self, ex: Execution) -> None:
         for lane in ex.lanes:
@@ -432,10 +353,9 @@ class Engine:
         run = LaneRun(
             ex.current_run_num,
             origin.run_number,
-            kind,
             "scheduled",
             iterated_store_id=origin.exception_store_id if retry else origin.iterated_store_id,
-            items=max(1, min(lane.spec.failing_items, origin.items)) if retry else origin.items,
+            items=max(1, origin.failing_items) if retry else origin.items,
         )
         lane.runs.insert(0, run)
         ex.current_lane = lane_index
@@ -452,6 +372,66 @@ class Engine:
         if ex.status not in SUSPENDED | ENDED:
             raise errors.execution_not_stopped()
         del self.executions[ex.id]
+
+    # -- the provider stopping and starting -----------------------------------
+
+    def shut_down(self, *, graceful: bool) -> None:
+        """The provider stops; from now on it answers nothing until :meth:`start_up`.
+
+        Gracefully, as Oneprovider does on an orderly stop: every waiting or ongoing
+        execution is stopped with reason ``op_worker_stopping`` (a stronger reason
+        already in force is kept) and the shutdown waits until each has stopped, so
+        they end ``paused`` (or with the status of their stronger reason). Otherwise
+        the node just goes down and its executions stay as they were, to be dealt with
+        by the restart procedure.
+        """
+        self.running = False
+        for ex in list(self.executions.values()):
+            if ex.status not in WAITING | ONGOING:
+                continue
+            if graceful:
+                if not self._ended_by_itself(ex):
+                    self._stop_request(ex, StopReason.OP_WORKER_STOPPING)
+                self._finalize(ex)
+            else:
+                self._hold_work(ex.current_run)
+                ex.epoch += 1
+
+    def start_up(self) -> None:
+        """The provider is back; its restart procedure runs ``timing.restart`` later."""
+        self.running = True
+        self.after(self.timing.restart, self._restart_procedure)
+
+    def _restart_procedure(self) -> None:
+        """What Oneprovider does with its executions once it has restarted.
+
+        Executions left waiting or ongoing by the last shutdown are stopped as
+        interrupted (their callback fires) and resumed; those already stopping for a
+        stronger reason (failure, cancel, crash) end with it instead. Executions paused
+        by a graceful shutdown are resumed. Executions the user suspended stay so.
+        Without Onezone the procedure is tried again ``timing.restart`` later.
+        """
+        if not self.running:
+            return
+        if not self.onezone_reachable:
+            self.after(self.timing.restart, self._restart_procedure)
+            return
+        for ex in list(self.executions.values()):
+            run = ex.current_run
+            if ex.status in WAITING | ONGOING:
+                if not self._ended_by_itself(ex):
+                    self._stop_request(ex, StopReason.INTERRUPT)
+                self._finalize(ex)
+                if ex.status == "interrupted":
+                    self.resume(ex)
+            elif ex.status in SUSPENDED and run.stopping_reason is StopReason.OP_WORKER_STOPPING:
+                self.resume(ex)
+
+    @staticmethod
+    def _ended_by_itself(ex: Execution) -> bool:
+        """The last lane run has ended on its own and the execution is finalizing."""
+        run = ex.current_run
+        return run.status in ENDED and run.stopping_reason is None
 
     # -- reading --------------------------------------------------------------
 
@@ -487,7 +467,7 @@ class Engine:
                         {
                             "runNumber": run.run_number,
                             "originRunNumber": run.origin_run_number,
-                            "runType": run.run_type,
+                            "runType": lane.run_type(run),
                             "status": run.status,
                             "iteratedStoreId": run.iterated_store_id,
                             "exceptionStoreId": run.exception_store_id,
@@ -505,10 +485,8 @@ class Engine:
         }
 
     def in_phase(self, space_id: str, phase: str) -> Iterator[Execution]:
-        """The space's executions in ``phase``, newest first by that phase's timestamp."""
+        """The space's executions in ``phase``, in no particular order."""
         statuses = PHASES[phase]
-        found = [
+        return (
             e for e in self.executions.values() if e.space_id == space_id and e.status in statuses
-        ]
-        found.sort(key=lambda e: (e.phase_time(phase), e.seq), reverse=True)
-        return iter(found)
+        )

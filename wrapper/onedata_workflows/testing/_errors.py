@@ -1,4 +1,8 @@
-"""The errors the simulated service answers with: Onedata's ids, HTTP codes and details."""
+"""The errors the simulated service answers with: Onedata's ids, HTTP codes and details.
+
+Descriptions are those of ctool's ``errors.erl`` (``to_json/1``), the library that
+op-worker answers with, word for word: clients may show them to people.
+"""
 
 from __future__ import annotations
 
@@ -30,11 +34,25 @@ def unauthorized() -> ServiceError:
 
 
 def forbidden() -> ServiceError:
+    return ServiceError(403, "forbidden", "You are not authorized to perform this operation.")
+
+
+def internal_server_error() -> ServiceError:
     return ServiceError(
-        403,
-        "forbidden",
-        "You are not authorized to perform this operation (insufficient privileges?).",
+        500,
+        "internalServerError",
+        "The server has encountered an error while processing this request.",
     )
+
+
+def service_unavailable() -> ServiceError:
+    return ServiceError(
+        503, "serviceUnavailable", "Service required for this operation is offline."
+    )
+
+
+def no_connection_to_onezone() -> ServiceError:
+    return ServiceError(503, "noConnectionToOnezone", "No connection to Onezone.")
 
 
 def malformed_data() -> ServiceError:
@@ -45,7 +63,7 @@ def malformed_data() -> ServiceError:
 
 def missing_required_value(key: str) -> ServiceError:
     return ServiceError(
-        400, "missingRequiredValue", f'Missing required value for key "{key}".', {"key": key}
+        400, "missingRequiredValue", f"Missing required value: {key}.", {"key": key}
     )
 
 
@@ -68,7 +86,7 @@ def bad_value_empty(key: str) -> ServiceError:
 
 
 def bad_value_json(key: str) -> ServiceError:
-    return bad_value("badValueJSON", key, "must be a valid JSON object")
+    return bad_value("badValueJSON", key, "must be a valid JSON")
 
 
 def bad_value_too_low(key: str, limit: int) -> ServiceError:
@@ -77,7 +95,7 @@ def bad_value_too_low(key: str, limit: int) -> ServiceError:
 
 def bad_value_not_in_range(key: str, low: int, high: int) -> ServiceError:
     return bad_value(
-        "badValueNotInRange", key, f"must be between {low} and {high}", low=low, high=high
+        "badValueNotInRange", key, f"must be between <{low}, {high}>", low=low, high=high
     )
 
 
@@ -91,33 +109,43 @@ def bad_value_not_allowed(key: str, allowed: Sequence[str]) -> ServiceError:
 
 
 def bad_data(key: str) -> ServiceError:
-    return bad_value("badData", key, "could not be understood by the server")
+    return bad_value(
+        "badData",
+        key,
+        "has an invalid format or is incomprehensible in the context of this operation",
+    )
 
 
 def space_not_supported_by(space_id: str, provider_id: str) -> ServiceError:
     return ServiceError(
         400,
         "spaceNotSupportedBy",
-        f"Space {space_id} is not supported by provider {provider_id}.",
+        f"Specified space: {space_id} is not supported by provider {provider_id}.",
         {"spaceId": space_id, "providerId": provider_id},
     )
 
 
 def execution_ended() -> ServiceError:
     return ServiceError(
-        400, "atmWorkflowExecutionEnded", "Automation workflow execution has already ended."
+        400,
+        "atmWorkflowExecutionEnded",
+        "Specified automation workflow execution has already ended.",
     )
 
 
 def execution_not_ended() -> ServiceError:
     return ServiceError(
-        400, "atmWorkflowExecutionNotEnded", "Automation workflow execution has not ended yet."
+        400,
+        "atmWorkflowExecutionNotEnded",
+        "Specified automation workflow execution has not ended yet.",
     )
 
 
 def execution_not_resumable() -> ServiceError:
     return ServiceError(
-        400, "atmWorkflowExecutionNotResumable", "Automation workflow execution cannot be resumed."
+        400,
+        "atmWorkflowExecutionNotResumable",
+        "Specified automation workflow execution cannot be resumed.",
     )
 
 
@@ -125,7 +153,7 @@ def execution_not_stopped() -> ServiceError:
     return ServiceError(
         400,
         "atmWorkflowExecutionNotStopped",
-        "Automation workflow execution is neither suspended nor ended.",
+        "Specified automation workflow execution has not stopped yet.",
     )
 
 
@@ -133,17 +161,19 @@ def invalid_status_transition(prev_status: str, new_status: str) -> ServiceError
     return ServiceError(
         400,
         "atmInvalidStatusTransition",
-        f"Invalid status transition from {prev_status} to {new_status}.",
+        "Invalid status transition (see details).",
         {"prevStatus": prev_status, "newStatus": new_status},
     )
 
 
+# The next two span two lines in the service's source, so the text it sends holds a
+# line break and the indentation of the second line.
 def rerun_failed() -> ServiceError:
     return ServiceError(
         400,
         "atmLaneExecutionRerunFailed",
-        "Lane run can be rerun only when it has finished, failed or been cancelled "
-        "in an execution that has ended without crashing.",
+        "Failed to rerun specified lane execution. Lane execution can be rerun only if\n"
+        "        it is in one of the following states: 'finished', 'failed', 'cancelled'.",
     )
 
 
@@ -151,10 +181,10 @@ def retry_failed() -> ServiceError:
     return ServiceError(
         400,
         "atmLaneExecutionRetryFailed",
-        "Lane run can be retried only when it processed all its items and some of them failed, "
-        "in an execution that has ended without crashing.",
+        "Failed to retry specified lane execution. Lane execution can be retried\n"
+        "        only if all items have been processed but some of them failed.",
     )
 
 
 def workflow_empty() -> ServiceError:
-    return ServiceError(400, "atmWorkflowEmpty", "The workflow schema has no lanes.")
+    return ServiceError(400, "atmWorkflowEmpty", "Bad automation workflow: no lanes defined.")

@@ -8,15 +8,16 @@ import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import httpx
 
+from . import _errors as errors
 from . import _server
 from ._clock import Clock, ScaledClock, VirtualClock
-from ._engine import Engine, Ids, Notification, StopReason
-from ._errors import ServiceError
+from ._engine import Engine
+from ._executions import Ids, Notification
 from ._faults import Disconnect, Fault, FaultKind, Faults
 from ._scenario import LaneSpec, Timing
 from ._service import (
@@ -31,6 +32,9 @@ from ._service import (
     WorkflowSchema,
 )
 from ._transport import FakeTransport
+
+if TYPE_CHECKING:
+    from onedata_workflows import AsyncWorkflowClient, WorkflowClient
 
 ALL_PRIVILEGES = frozenset(Privilege)
 CALLBACK_ATTEMPTS = 31
@@ -70,10 +74,12 @@ class FakeOneprovider:
     """An in-memory Oneprovider serving the workflow-execution API.
 
     By default time is virtual and moves only with :meth:`advance`; ``speed=60`` runs
-    it on real time sixty times faster. There is one space, and one user (``token``)
-    with every privilege in it. Register workflow schemas with
-    :meth:`add_workflow_schema`, then use :meth:`transport` (in-process httpx) or
-    :meth:`serve` (real HTTP on 127.0.0.1).
+    it on real time sixty times faster. There is one space (``space_id``), one
+    automation inventory (``inventory_id``), and one user (``token``) with every
+    privilege in the space and membership of the inventory. Register workflow schemas
+    with :meth:`add_workflow_schema`, then use :meth:`client` or :meth:`async_client`
+    (our clients, wired to this provider and its clock), :meth:`transport` (in-process
+    httpx) or :meth:`serve` (real HTTP on 127.0.0.1).
     """
 
     def __init__(
@@ -113,6 +119,8 @@ class FakeOneprovider:
         self.callbacks: list[CallbackAttempt] = []
         """Every completion-callback delivery attempt, in order."""
         self.space_id = self.add_space()
+        self.inventory_id = self._ids()
+        """The automation inventory that schemas go to unless told otherwise."""
         self.token = self.add_user({self.space_id: ALL_PRIVILEGES})
         self.user_id = self._service.users[self.token].id
         self.base_url = f"https://{domain}/api/v3/oneprovider"
@@ -134,8 +142,19 @@ class FakeOneprovider:
             self._service.spaces[space.id] = space
             return space.id
 
-    def add_user(self, privileges: Mapping[str, Iterable[Privilege | str]]) -> str:
-        """A new user with the given privileges per space; returns the user's token."""
+    def add_user(
+        self,
+        privileges: Mapping[str, Iterable[Privilege | str]],
+        *,
+        inventories: Iterable[str] | None = None,
+    ) -> str:
+        """A new user, member of the spaces given with its privileges in each; its token.
+
+        A space given with no privileges makes the user a member without any.
+        ``inventories`` are the automation inventories the user belongs to (by default
+        ``inventory_id``); reading an execution's details needs membership of the
+        inventory of its workflow, and so does scheduling.
+        """
         with self._lock:
             token = f"fake-token-{self._ids()}"
             self._service.users[token] = User(
@@ -144,8 +163,17 @@ class FakeOneprovider:
                     space: frozenset(Privilege(p) for p in granted)
                     for space, granted in privileges.items()
                 },
+                set([self.inventory_id] if inventories is None else inventories),
             )
             return token
+
+    def add_inventory(self, *, members: Iterable[str] | None = None) -> str:
+        """A new automation inventory; ``members`` are tokens (by default ``token``'s user)."""
+        with self._lock:
+            inventory_id = self._ids()
+            for token in [self.token] if members is None else members:
+                self._service.users[token].inventories.add(inventory_id)
+            return inventory_id
 
     def user_of(self, token: str) -> str:
         """The id of the user a token belongs to."""
@@ -157,15 +185,17 @@ class FakeOneprovider:
         *,
         name: str = "simulated workflow",
         schema_id: str | None = None,
+        inventory_id: str | None = None,
     ) -> tuple[str, int]:
         """Register a workflow schema, or a new revision of ``schema_id``.
 
+        A new schema goes to ``inventory_id`` (by default the provider's ``inventory_id``).
         Returns the schema id and the revision number to schedule.
         """
         lanes = tuple(lanes)
         with self._lock:
             if schema_id is None:
-                schema = WorkflowSchema(self._ids(), name, self._ids(), {})
+                schema = WorkflowSchema(self._ids(), name, inventory_id or self.inventory_id, {})
                 self._service.schemas[schema.id] = schema
             else:
                 schema = self._service.schemas[schema_id]
@@ -184,6 +214,8 @@ class FakeOneprovider:
         """Schedule an execution directly, as the default user, without a request."""
         self.sync()
         with self._lock:
+            if not self._engine.running:
+                raise RuntimeError("the provider is stopped: restart_provider() first")
             schema = self._service.schemas[schema_id]
             ex = self._service.schedule(
                 schema,
@@ -201,13 +233,72 @@ class FakeOneprovider:
         with self._lock:
             return self._engine.details(self._engine.executions[wid])
 
-    def stop_provider(self) -> None:
-        """Shut the provider down gracefully: running executions stop and end ``paused``."""
+    # -- the provider's conditions ---------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """False after :meth:`stop_provider`, until :meth:`restart_provider`."""
+        return self._engine.running
+
+    def stop_provider(self, *, graceful: bool = True) -> None:
+        """Stop the provider: until :meth:`restart_provider` every connection is refused.
+
+        Gracefully, as an orderly Oneprovider shutdown: the REST listener goes first,
+        then every waiting or ongoing execution is stopped and ends ``paused`` (calling
+        back), or with the status of a stronger reason it was already stopping for.
+        ``graceful=False`` is a crash: executions stay as they were, running on paper.
+        """
         self.sync()
         with self._lock:
-            for ex in list(self._engine.executions.values()):
-                if ex.status in ("scheduled", "resuming", "active"):
-                    self._engine.begin_stop(ex, StopReason.OP_WORKER_STOPPING)
+            if self._engine.running:
+                self._engine.shut_down(graceful=graceful)
+
+    def restart_provider(self) -> None:
+        """Start the provider again (stopping it gracefully first if it runs).
+
+        It answers at once. Its restart procedure follows ``timing.restart`` (10 s)
+        later, as Oneprovider's does: executions paused by a graceful shutdown resume by
+        themselves; executions that were still waiting or ongoing when it went down
+        become ``interrupted`` (calling back) and resume, unless they were already
+        stopping for a failure, a cancel or a crash, which they then end with.
+        Executions the user suspended stay suspended.
+        """
+        self.stop_provider()
+        with self._lock:
+            self._engine.start_up()
+
+    def open_circuit_breaker(self, seconds: float | None = None) -> None:
+        """Overload: every request gets 503 ``serviceUnavailable`` until the breaker closes.
+
+        Oneprovider's circuit breaker opens when its database runs short of disk space;
+        it checks after authentication, before anything else. Executions go on. The
+        breaker closes with :meth:`close_circuit_breaker` or after ``seconds``.
+        """
+        self.sync()
+        with self._lock:
+            self._service.circuit_breaker_open = True
+            if seconds is not None:
+                self._engine.after(seconds, self.close_circuit_breaker)
+
+    def close_circuit_breaker(self) -> None:
+        self._service.circuit_breaker_open = False
+
+    def disconnect_onezone(self, seconds: float | None = None) -> None:
+        """Onezone cannot be reached: schedule answers 503 ``noConnectionToOnezone``.
+
+        Every schedule fetches the workflow schema revision from Onezone; other
+        operations use what the provider holds and go on working. The restart
+        procedure waits for Onezone too. Undone by :meth:`reconnect_onezone` or after
+        ``seconds``.
+        """
+        self.sync()
+        with self._lock:
+            self._engine.onezone_reachable = False
+            if seconds is not None:
+                self._engine.after(seconds, self.reconnect_onezone)
+
+    def reconnect_onezone(self) -> None:
+        self._engine.onezone_reachable = True
 
     # -- time -----------------------------------------------------------------
 
@@ -220,6 +311,17 @@ class FakeOneprovider:
             raise TypeError("advance() needs the virtual clock; this fake runs on real time")
         self.clock.advance(seconds)
         self.sync()
+
+    def sleep(self, seconds: float) -> None:
+        """Let ``seconds`` of simulated time pass: at once on the virtual clock.
+
+        On a scaled clock it sleeps the real time that takes. This is the ``sleep`` to
+        give a client that polls this provider.
+        """
+        if isinstance(self.clock, VirtualClock):
+            self.advance(seconds)
+        else:
+            self.clock.sleep(seconds)
 
     def sync(self) -> None:
         """Bring the simulation up to the clock's time and deliver the callbacks due.
@@ -294,6 +396,8 @@ class FakeOneprovider:
         """Answer one raw request, faults included; raises ``Disconnect`` for a dropped one."""
         operation = self._service.operation_of(request)
         with self._lock:
+            if not self._engine.running:
+                raise Disconnect(refused=True)
             fault = self._faults.pick(operation)
         if fault is not None:
             early = self._before(fault)
@@ -333,16 +437,35 @@ class FakeOneprovider:
             if fault.retry_after is not None:
                 headers = (("retry-after", f"{fault.retry_after:g}"),)
             if fault.status == 500:
-                error = self._service.error_response(
-                    ServiceError(500, "internalServerError", "The server has encountered an error.")
-                )
+                error = self._service.error_response(errors.internal_server_error())
                 return attrs.evolve(error, headers=error.headers + headers)
             return RawResponse(fault.status, headers)
         return None
 
     def transport(self) -> FakeTransport:
         """An httpx transport (sync and async) that answers from this fake in-process."""
-        return FakeTransport(self)
+        return FakeTransport(self, clock=self.clock)
+
+    def client(self, **overrides: Any) -> WorkflowClient:
+        """A :class:`WorkflowClient` for this provider, in-process, on its clock.
+
+        Its waits sleep with :meth:`sleep`, so on the virtual clock hours of polling
+        take milliseconds. ``overrides`` go to the constructor (``poll``, ``retry``,
+        ``token``, ...). Use it as a context manager.
+        """
+        from ._clients import sync_client
+
+        return sync_client(self, **overrides)
+
+    def async_client(self, **overrides: Any) -> AsyncWorkflowClient:
+        """An :class:`AsyncWorkflowClient` for this provider, in-process, on its clock.
+
+        Its sleep is asynchronous and moves the virtual clock; concurrent waits in one
+        event loop share it (the earliest wake-up goes first). Use ``async with``.
+        """
+        from ._clients import async_client
+
+        return async_client(self, **overrides)
 
     def serve(self, host: str = "127.0.0.1", port: int = 0) -> AbstractContextManager[str]:
         """Serve over HTTP on loopback while the block runs; yields the API's base URL."""

@@ -55,6 +55,15 @@ def string(allowed: tuple[str, ...] | None = None) -> Check:
     return check
 
 
+def any_string(key: str, value: Any) -> str:
+    """A string, possibly empty."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if not isinstance(value, str):
+        raise errors.bad_value_string(key)
+    return value
+
+
 def json_object(key: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise errors.bad_value_json(key)
@@ -118,4 +127,6 @@ LIST_OPTIONAL: dict[str, Check] = {
     "limit": integer(minimum=1, maximum=1000),
     "offset": integer(),
     "token": string(),
+    # Not in the published reference, but the service takes a raw index to start at.
+    "index": any_string,
 }

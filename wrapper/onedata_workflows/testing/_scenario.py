@@ -14,7 +14,12 @@ class Outcome(StrEnum):
     FINISH = "finish"
     """Every item is processed: the run ends ``finished``."""
     FAIL_ITEMS = "fail_items"
-    """Some items fail: the run ends ``failed`` and can be retried (automatic retries apply)."""
+    """Some items fail: the run ends ``failed`` and can be retried (automatic retries apply).
+
+    If the share of failed items passes the lane's instant-failure exception threshold,
+    the run instead stops at its first failed item and ends ``failed``, rerunable but
+    not retriable, with no automatic retry (see ``LaneSpec``).
+    """
     FAIL = "fail"
     """The run fails hard halfway (like a lane setup failure): rerunable, not retriable."""
     CRASH = "crash"
@@ -25,6 +30,11 @@ class Outcome(StrEnum):
 
 def _outcomes(value: Iterable[Outcome | str]) -> tuple[Outcome, ...]:
     return tuple(Outcome(v) for v in value)
+
+
+def _share(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0.0 <= value <= 1.0:
+        raise ValueError(f"{attribute.name} must be between 0.0 and 1.0, not {value}")
 
 
 def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
@@ -48,7 +58,16 @@ class LaneSpec:
     """Automatic retries after a run whose items failed."""
     outcomes: tuple[Outcome, ...] = attrs.field(default=(), converter=_outcomes)
     failing_items: int = attrs.field(default=1, validator=attrs.validators.ge(1))
-    """How many items fail in a ``FAIL_ITEMS`` run."""
+    """How many items fail in a ``FAIL_ITEMS`` run (at most all the items the run has)."""
+    instant_failure_exception_threshold: float = attrs.field(default=0.1, validator=_share)
+    """Share of failed items (0.0 to 1.0) past which a run fails at once, as Onedata's lane
+    schemas have it (its default is 0.1).
+
+    The service compares, for each task, the failed items with those taken so far; the
+    simulator compares the run's ``failing_items / items``. A retry over one failed item
+    that fails again has a share of 1.0: with the default threshold it fails at once.
+    Set 1.0 for a lane that never fails this way.
+    """
     parallel_boxes: int = attrs.field(default=1, validator=attrs.validators.ge(1))
     tasks_per_box: int = attrs.field(default=1, validator=attrs.validators.ge(1))
 
@@ -65,3 +84,5 @@ class Timing:
     """Each of: scheduled → preparing → enqueued → active, and resuming → running again."""
     stop: float = 1.0
     """From ``stopping`` to the final status."""
+    restart: float = 10.0
+    """From the provider's restart to its restart procedure (Oneprovider waits 10 s)."""

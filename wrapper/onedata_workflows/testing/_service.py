@@ -2,14 +2,17 @@
 
 It speaks bytes and JSON only and never imports the generated client, so tests can
 use it to catch that client's mistakes. The order of checks is the service's:
-authentication of a sent token, media type, body and query validation, then the
-execution lookup (404), then authorization (401 for no token, 403), then the state.
+
+1. the route (404, 405) and the authentication of a sent token (401);
+2. the media type of a body (415), then the circuit breaker (503 when open);
+3. body and query validation (400, only the first problem);
+4. the entity: a caller without a token gets 401 here, before any lookup, so no 404
+   tells an anonymous caller what exists; then the execution lookup (404);
+5. authorization (403), then the state of the execution (400).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Callable, Mapping
 from enum import StrEnum
@@ -20,9 +23,11 @@ from urllib.parse import parse_qsl, unquote
 import attrs
 
 from . import _errors as errors
+from . import _listing as listing
 from . import _requests as requests
-from ._engine import Engine, Execution, Lane
+from ._engine import Engine
 from ._errors import ServiceError
+from ._executions import Execution, Lane
 from ._scenario import LaneSpec
 
 BASE_PATH = "/api/v3/oneprovider"
@@ -75,6 +80,9 @@ class Exchange(Protocol):
 class User:
     id: str
     privileges: dict[str, frozenset[Privilege]]
+    """Privileges per space; a space the user is a member of is a key, even with none."""
+    inventories: set[str] = attrs.field(factory=set)
+    """Automation inventories the user is a member of."""
 
 
 @attrs.define
@@ -113,6 +121,9 @@ def route(method: str, segments: list[str]) -> tuple[str | None, bool]:
 
 
 ACTIONS = ("pause", "resume", "cancel", "force_continue", "rerun", "retry")
+CONSUMES_JSON = frozenset(
+    {"schedule_workflow_execution", "rerun_workflow_execution", "retry_workflow_execution"}
+)
 
 
 def split_path(path: str) -> list[str] | None:
@@ -144,6 +155,8 @@ class Service:
         self.users: dict[str, User] = {}
         self.spaces: dict[str, Space] = {}
         self.schemas: dict[str, WorkflowSchema] = {}
+        self.circuit_breaker_open = False
+        """When open, every request that passes authentication gets 503 ``serviceUnavailable``."""
 
     # -- the entry point ------------------------------------------------------
 
@@ -164,6 +177,11 @@ class Service:
                 allowed = self._methods_of(segments)
                 return None, RawResponse(405, (("allow", allowed),))
             user = self._authenticate(request.headers)
+            if operation in CONSUMES_JSON and not _json_media_type(request):
+                return operation, RawResponse(415)
+            if self.circuit_breaker_open:
+                # Oneprovider's breaker opens when its database runs out of disk space.
+                raise errors.service_unavailable()
             handler: Handler = getattr(self, f"_{operation}")
             return operation, handler(request, segments, user)
         except ServiceError as error:
@@ -211,11 +229,17 @@ class Service:
 
     @staticmethod
     def _authorize(user: User | None, space_id: str, privilege: Privilege) -> User:
+        """The user, if a member of the space with ``privilege``; 401 for no token, else 403."""
         if user is None:
             raise errors.unauthorized()
         if privilege not in user.privileges.get(space_id, frozenset()):
             raise errors.forbidden()
         return user
+
+    def _assert_supported(self, space_id: str) -> None:
+        space = self.spaces.get(space_id)
+        if space is None or not space.supported:
+            raise errors.space_not_supported_by(space_id, self.provider_id)
 
     def _authorize_action(self, user: User | None, ex: Execution) -> None:
         """The scheduling user needs the schedule privilege, anyone else manage."""
@@ -224,7 +248,10 @@ class Service:
         else:
             self._authorize(user, ex.space_id, Privilege.MANAGE)
 
-    def _execution(self, segments: list[str]) -> Execution:
+    def _execution(self, segments: list[str], user: User | None) -> Execution:
+        """The execution addressed, for a caller who sent a token (401 before any lookup)."""
+        if user is None:
+            raise errors.unauthorized()
         ex = self.engine.executions.get(segments[3])
         if ex is None:
             raise errors.not_found()
@@ -232,11 +259,7 @@ class Service:
 
     @staticmethod
     def _json_input(request: RawRequest) -> dict[str, Any]:
-        """Body merged with the query string (the query wins), after the media-type check."""
-        if request.body.strip():
-            media_type = request.headers.get("content-type", "")
-            if media_type.strip().lower() != "application/json":
-                raise _UnsupportedMediaType
+        """Body merged with the query string (the query wins)."""
         data = requests.parse_body(request.body)
         data.update(parse_qsl(request.query, keep_blank_values=True))
         return data
@@ -246,19 +269,19 @@ class Service:
     def _schedule_workflow_execution(
         self, request: RawRequest, segments: list[str], user: User | None
     ) -> RawResponse:
-        try:
-            data = self._json_input(request)
-        except _UnsupportedMediaType:
-            return RawResponse(415)
+        data = self._json_input(request)
         clean = requests.sanitize(data, requests.SCHEDULE_REQUIRED, requests.SCHEDULE_OPTIONAL)
         space_id = clean["spaceId"]
         user = self._authorize(user, space_id, Privilege.SCHEDULE)
-        space = self.spaces.get(space_id)
-        if space is None or not space.supported:
-            raise errors.space_not_supported_by(space_id, self.provider_id)
+        self._assert_supported(space_id)
+        if not self.engine.onezone_reachable:
+            # The schema revision (and its lambdas) come from Onezone, on every schedule.
+            raise errors.no_connection_to_onezone()
         schema = self.schemas.get(clean["atmWorkflowSchemaId"])
         if schema is None:
             raise errors.not_found()
+        if schema.inventory_id not in user.inventories:
+            raise errors.forbidden()  # Onezone refuses the schema to a non-member
         lanes = schema.revisions.get(clean["atmWorkflowSchemaRevisionNumber"])
         if lanes is None:
             raise errors.not_found()
@@ -312,43 +335,34 @@ class Service:
     def _list_workflow_executions(
         self, request: RawRequest, segments: list[str], user: User | None
     ) -> RawResponse:
+        """One page of a space's executions; not filtered by automation inventory.
+
+        Authorization comes first, so there is no 404: a caller outside the space gets
+        403 whether it exists or not, and a member of a space this provider does not
+        support gets 400 ``spaceNotSupportedBy``.
+        """
         query = dict(parse_qsl(request.query, keep_blank_values=True))
         clean = requests.sanitize(query, {}, requests.LIST_OPTIONAL)
         space_id = segments[1]
-        if space_id not in self.spaces:
-            raise errors.not_found()
         self._authorize(user, space_id, Privilege.VIEW)
+        self._assert_supported(space_id)
         phase = clean.get("phase", "ongoing")
-        limit = clean.get("limit", 1000)
-        entries = list(self.engine.in_phase(space_id, phase))
-        start = 0
-        if "token" in clean:
-            after = _decode_token(clean["token"])
-            start = sum(1 for e in entries if (e.phase_time(phase), e.seq) >= after)
-        start = max(0, start + clean.get("offset", 0))
-        page = entries[start : start + limit]
-        is_last = start + limit >= len(entries)
-        next_token = None if is_last else _encode_token(page[-1].phase_time(phase), page[-1].seq)
-        return json_response(
-            200,
-            {
-                "atmWorkflowExecutions": [e.id for e in page],
-                "nextPageToken": next_token,
-                "isLast": is_last,
-            },
-        )
+        return json_response(200, listing.page(self.engine.in_phase(space_id, phase), phase, clean))
 
     def _get_workflow_execution_details(
         self, request: RawRequest, segments: list[str], user: User | None
     ) -> RawResponse:
-        ex = self._execution(segments)
-        self._authorize(user, ex.space_id, Privilege.VIEW)
+        """Needs the view privilege and membership of the workflow's automation inventory."""
+        ex = self._execution(segments, user)
+        user = self._authorize(user, ex.space_id, Privilege.VIEW)
+        if ex.inventory_id not in user.inventories:
+            raise errors.forbidden()
         return json_response(200, self.engine.details(ex))
 
     def _simple_action(
         self, segments: list[str], user: User | None, action: Callable[[Execution], None]
     ) -> RawResponse:
-        ex = self._execution(segments)
+        ex = self._execution(segments, user)
         self._authorize_action(user, ex)
         action(ex)
         return RawResponse(204)
@@ -381,12 +395,9 @@ class Service:
     def _repeat(
         self, request: RawRequest, segments: list[str], user: User | None, kind: str
     ) -> RawResponse:
-        try:
-            data = self._json_input(request)
-        except _UnsupportedMediaType:
-            return RawResponse(415)
+        data = self._json_input(request)
         clean = requests.sanitize(data, requests.LANE_RUN_REQUIRED, {})
-        ex = self._execution(segments)
+        ex = self._execution(segments, user)
         self._authorize_action(user, ex)
         self.engine.repeat(ex, clean["laneIndex"], clean["laneRunNumber"], kind)
         return RawResponse(204)
@@ -402,8 +413,11 @@ class Service:
         return self._repeat(request, segments, user, "retry")
 
 
-class _UnsupportedMediaType(Exception):
-    """A body was sent with another media type: 415 with an empty body."""
+def _json_media_type(request: RawRequest) -> bool:
+    """A body must come as exactly ``application/json``; without one, any type will do."""
+    if not request.body.strip():
+        return True
+    return request.headers.get("content-type", "").strip().lower() == "application/json"
 
 
 def json_response(status: int, payload: Any, *, location: str | None = None) -> RawResponse:
@@ -411,19 +425,6 @@ def json_response(status: int, payload: Any, *, location: str | None = None) -> 
     if location is not None:
         headers += (("location", location),)
     return RawResponse(status, headers, json.dumps(payload).encode())
-
-
-def _encode_token(timestamp: int, seq: int) -> str:
-    return base64.urlsafe_b64encode(f"{timestamp}:{seq}".encode()).decode().rstrip("=")
-
-
-def _decode_token(token: str) -> tuple[int, int]:
-    try:
-        text = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        timestamp, seq = text.split(":")
-        return int(timestamp), int(seq)
-    except (ValueError, UnicodeDecodeError, binascii.Error):
-        raise errors.bad_data("token") from None
 
 
 def reason_phrase(status: int) -> str:

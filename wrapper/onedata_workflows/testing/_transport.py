@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import httpx
 
+from ._clock import Clock
 from ._faults import Disconnect
 from ._service import Exchange, RawRequest
 
 
 class FakeTransport(httpx.BaseTransport, httpx.AsyncBaseTransport):
-    """Hands httpx requests to a :class:`FakeOneprovider` without any network."""
+    """Hands httpx requests to a :class:`FakeOneprovider` without any network.
 
-    def __init__(self, fake: Exchange) -> None:
+    ``clock`` is the provider's clock, for a client that wants to know whether its
+    waits run on simulated time (a :class:`VirtualClock` moves only when told to).
+    """
+
+    def __init__(self, fake: Exchange, *, clock: Clock | None = None) -> None:
         self._fake = fake
+        self.clock = clock
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         request.read()

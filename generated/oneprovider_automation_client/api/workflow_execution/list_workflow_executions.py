@@ -71,15 +71,15 @@ def _parse_response(
 
         return response_403
 
-    if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
-
-        return response_404
-
     if response.status_code == 500:
         response_500 = ErrorResponse.from_dict(response.json())
 
         return response_500
+
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
 
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
@@ -112,10 +112,19 @@ def sync_detailed(
      Returns one page of the ids of the executions of a space that are in the given
     phase, newest first. "Newest" is measured by the timestamp that belongs to the
     phase: schedule time for `waiting`, start time for `ongoing`, suspend time for
-    `suspended` and finish time for `ended`. An execution moves from one list to
-    another as its phase changes.
+    `suspended` and finish time for `ended`; executions with the same timestamp
+    follow in ascending order of id. An execution moves from one list to another as
+    its phase changes.
 
-    Requires the `space_view_atm_workflow_executions` privilege in the space.
+    `isLast` is true when the page holds fewer than `limit` ids: a page that exactly
+    fills `limit` says false even at the end of the list, and the page after it is
+    empty. Page until `isLast` is true, not until a page comes back short.
+
+    Requires membership of the space and the `space_view_atm_workflow_executions`
+    privilege in it. The published reference says the list holds only executions
+    of workflows from automation inventories the caller belongs to; the service
+    does not filter by inventory. Authorization comes before anything else is
+    looked up, so an unknown space answers 403, never 404.
 
     Args:
         sid (str):
@@ -164,10 +173,19 @@ def sync(
      Returns one page of the ids of the executions of a space that are in the given
     phase, newest first. "Newest" is measured by the timestamp that belongs to the
     phase: schedule time for `waiting`, start time for `ongoing`, suspend time for
-    `suspended` and finish time for `ended`. An execution moves from one list to
-    another as its phase changes.
+    `suspended` and finish time for `ended`; executions with the same timestamp
+    follow in ascending order of id. An execution moves from one list to another as
+    its phase changes.
 
-    Requires the `space_view_atm_workflow_executions` privilege in the space.
+    `isLast` is true when the page holds fewer than `limit` ids: a page that exactly
+    fills `limit` says false even at the end of the list, and the page after it is
+    empty. Page until `isLast` is true, not until a page comes back short.
+
+    Requires membership of the space and the `space_view_atm_workflow_executions`
+    privilege in it. The published reference says the list holds only executions
+    of workflows from automation inventories the caller belongs to; the service
+    does not filter by inventory. Authorization comes before anything else is
+    looked up, so an unknown space answers 403, never 404.
 
     Args:
         sid (str):
@@ -211,10 +229,19 @@ async def asyncio_detailed(
      Returns one page of the ids of the executions of a space that are in the given
     phase, newest first. "Newest" is measured by the timestamp that belongs to the
     phase: schedule time for `waiting`, start time for `ongoing`, suspend time for
-    `suspended` and finish time for `ended`. An execution moves from one list to
-    another as its phase changes.
+    `suspended` and finish time for `ended`; executions with the same timestamp
+    follow in ascending order of id. An execution moves from one list to another as
+    its phase changes.
 
-    Requires the `space_view_atm_workflow_executions` privilege in the space.
+    `isLast` is true when the page holds fewer than `limit` ids: a page that exactly
+    fills `limit` says false even at the end of the list, and the page after it is
+    empty. Page until `isLast` is true, not until a page comes back short.
+
+    Requires membership of the space and the `space_view_atm_workflow_executions`
+    privilege in it. The published reference says the list holds only executions
+    of workflows from automation inventories the caller belongs to; the service
+    does not filter by inventory. Authorization comes before anything else is
+    looked up, so an unknown space answers 403, never 404.
 
     Args:
         sid (str):
@@ -261,10 +288,19 @@ async def asyncio(
      Returns one page of the ids of the executions of a space that are in the given
     phase, newest first. "Newest" is measured by the timestamp that belongs to the
     phase: schedule time for `waiting`, start time for `ongoing`, suspend time for
-    `suspended` and finish time for `ended`. An execution moves from one list to
-    another as its phase changes.
+    `suspended` and finish time for `ended`; executions with the same timestamp
+    follow in ascending order of id. An execution moves from one list to another as
+    its phase changes.
 
-    Requires the `space_view_atm_workflow_executions` privilege in the space.
+    `isLast` is true when the page holds fewer than `limit` ids: a page that exactly
+    fills `limit` says false even at the end of the list, and the page after it is
+    empty. Page until `isLast` is true, not until a page comes back short.
+
+    Requires membership of the space and the `space_view_atm_workflow_executions`
+    privilege in it. The published reference says the list holds only executions
+    of workflows from automation inventories the caller belongs to; the service
+    does not filter by inventory. Authorization comes before anything else is
+    looked up, so an unknown space answers 403, never 404.
 
     Args:
         sid (str):

@@ -69,6 +69,11 @@ def _parse_response(
 
         return response_500
 
+    if response.status_code == 503:
+        response_503 = ErrorResponse.from_dict(response.json())
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -99,6 +104,10 @@ def sync_detailed(
 
     Requires the `space_schedule_atm_workflow_executions` privilege in the space and
     membership of the automation inventory that holds the schema.
+
+    The schema revision is fetched from Onezone on every request, so scheduling
+    fails with 503 `noConnectionToOnezone` while Onezone cannot be reached; the other
+    operations go on working.
 
     A repeated request creates another execution: there is no idempotency key.
 
@@ -145,6 +154,10 @@ def sync(
     Requires the `space_schedule_atm_workflow_executions` privilege in the space and
     membership of the automation inventory that holds the schema.
 
+    The schema revision is fetched from Onezone on every request, so scheduling
+    fails with 503 `noConnectionToOnezone` while Onezone cannot be reached; the other
+    operations go on working.
+
     A repeated request creates another execution: there is no idempotency key.
 
     Args:
@@ -184,6 +197,10 @@ async def asyncio_detailed(
 
     Requires the `space_schedule_atm_workflow_executions` privilege in the space and
     membership of the automation inventory that holds the schema.
+
+    The schema revision is fetched from Onezone on every request, so scheduling
+    fails with 503 `noConnectionToOnezone` while Onezone cannot be reached; the other
+    operations go on working.
 
     A repeated request creates another execution: there is no idempotency key.
 
@@ -227,6 +244,10 @@ async def asyncio(
 
     Requires the `space_schedule_atm_workflow_executions` privilege in the space and
     membership of the automation inventory that holds the schema.
+
+    The schema revision is fetched from Onezone on every request, so scheduling
+    fails with 503 `noConnectionToOnezone` while Onezone cannot be reached; the other
+    operations go on working.
 
     A repeated request creates another execution: there is no idempotency key.
 
