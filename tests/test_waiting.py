@@ -711,3 +711,67 @@ def test_hanging_polls_delay_no_one_and_the_deadline_holds(
     assert 0 <= overshoot <= 8.0, "within one request timeout of the deadline"
     assert set(timeout.value.pending) == {slow, stuck}
     assert timeout.value.pending[slow].status is ExecutionStatus.ACTIVE
+
+
+def test_a_wait_that_could_never_progress_fails_at_once(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider
+) -> None:
+    wid = schedule(fake, LaneSpec(duration=100))
+    real_time = make_client(
+        kind, loop, base_url=fake.base_url, token=fake.token, transport=fake.transport()
+    )
+    with pytest.raises(RuntimeError, match=r"virtual clock.*fake\.client\(\)"):
+        real_time.wait_until_finished(wid)
+    with pytest.raises(RuntimeError, match="virtual clock"):
+        real_time.as_completed([wid])
+    assert real_time.get(wid).status is ExecutionStatus.SCHEDULED, "other calls work"
+    real_time.close()
+    one_clock_only = make_client(
+        kind,
+        loop,
+        base_url=fake.base_url,
+        token=fake.token,
+        transport=httpx.MockTransport(fake.transport().handle_request),
+        sleep=fake.advance,
+    )
+    with pytest.raises(RuntimeError, match="must follow one clock"):
+        one_clock_only.wait_until_finished(wid)
+    one_clock_only.close()
+
+
+@pytest.mark.parametrize("graceful", [True, False])
+def test_waits_follow_a_provider_restart(
+    kind: str, loop: asyncio.AbstractEventLoop, graceful: bool
+) -> None:
+    """Paused by a shutdown or cut off by a crash, the execution resumes by itself
+    after the restart: the wait sees it through to the end."""
+    fake = FakeOneprovider()
+    wid = schedule(fake, LaneSpec(duration=600))
+    statuses: list[str] = []
+
+    def sleep(seconds: float) -> None:
+        now = fake.now() - START
+        if now < 200 <= now + seconds:
+            fake.stop_provider(graceful=graceful)
+        if now < 260 <= now + seconds:
+            fake.restart_provider()
+        fake.advance(seconds)
+
+    client = make_client(
+        kind,
+        loop,
+        base_url=fake.base_url,
+        token=fake.token,
+        transport=fake.transport(),
+        sleep=sleep,
+        monotonic=fake.now,
+    )
+    execution = client.wait_until_finished(
+        wid,
+        poll=PollPolicy.fixed(3),
+        on_update=lambda e: statuses.append(e.new) if e.lane_index is None else None,
+    )
+    client.close()
+    assert execution.status is ExecutionStatus.FINISHED
+    if graceful:
+        assert "paused" in statuses, "seen paused after the restart, and not taken as the end"

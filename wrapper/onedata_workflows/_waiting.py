@@ -21,6 +21,7 @@ from ._errors import (
     ForbiddenError,
     NotFoundError,
     OnedataError,
+    TransportError,
     UnauthorizedError,
     WaitTimeout,
 )
@@ -28,6 +29,15 @@ from ._models import Execution, ExecutionStatus, LaneRunStatus
 
 DEFAULT_WAIT_TIMEOUT = 3600.0
 """A wait gives up after an hour unless told otherwise."""
+RESTART_GRACE = 120.0
+"""Seconds after the provider could not be reached in which a suspension is not the end.
+
+A provider that shut down pauses its executions and, once back, resumes them by
+itself a little later; one that crashed interrupts and resumes them. A wait that saw
+the provider gone keeps looking this long before it takes a suspension as final.
+"""
+RESTART_PACE = 5.0
+"""The longest pause while a suspension may still be a restart's."""
 CALLBACK_GAP = 1.0
 """Seconds at least between two polls of one execution that callbacks asked for."""
 
@@ -208,6 +218,8 @@ class Waiter:
     """Pauses grow with the time since this moment: the start, or the last repair."""
     _failures: int = 0
     """Transient errors in a row: each doubles the pause."""
+    _unreachable_at: float | None = None
+    """When a poll last found the provider unreachable or unavailable."""
     _unknown_seen: set[str] = attrs.field(factory=set)
 
     @classmethod
@@ -236,7 +248,12 @@ class Waiter:
             return self._failed(outcome, now)
         events = tuple(changes(self.last, outcome))
         self.last = outcome
-        if self.is_done(outcome):
+        restarting = (
+            outcome.is_suspended
+            and self._unreachable_at is not None
+            and now - self._unreachable_at < RESTART_GRACE
+        )
+        if self.is_done(outcome) and not restarting:
             return Decision(events, done=True)
         warning = None
         if not outcome.status.is_known and outcome.status not in self._unknown_seen:
@@ -247,13 +264,18 @@ class Waiter:
                 "unknown to this library; still waiting"
             )
         self._failures = 0
-        return self._pause(events, self._interval(now), now, warning)
+        pause = self._interval(now)
+        return self._pause(events, min(pause, RESTART_PACE) if restarting else pause, now, warning)
 
     def _failed(self, error: OnedataError, now: float) -> Decision:
         if not is_transient(error):
             return Decision(fatal=error)
         self.transient_errors += 1
         self.last_error = error
+        if isinstance(error, TransportError) or (
+            isinstance(error, ApiError) and error.status == 503
+        ):
+            self._unreachable_at = now
         self._failures += 1
         pause = self._interval(now)
         retry_after = error.retry_after if isinstance(error, ApiError) else None

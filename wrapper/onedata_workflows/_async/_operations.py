@@ -82,6 +82,8 @@ class AsyncOperations:
             settings.tls(verify, ca_bundle),
         )
         self._sleep = sleep
+        # A simulated provider's transport says which clock it runs on.
+        self._provider_clock = getattr(transport, "clock", None)
         self._clock = clock
         self._monotonic = monotonic
         self._rng = rng or random.Random()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ import attrs
 
 from .. import _arguments as arguments
 from .. import _settings as settings
-from .._concurrency import Polls, Signal
+from .._concurrency import Polls, Signal, sync_sleep
 from .._errors import ExecutionFailed, OnedataError
 from .._models import (
     Execution,
@@ -71,6 +72,7 @@ class WorkflowClient(Operations):
         listening: bool = False,
     ) -> Waiter:
         """A waiter from now; one that hears callbacks polls only as a safety net."""
+        self._check_clock()
         return Waiter.starting(
             self._monotonic(),
             arguments.check_seconds("timeout", timeout),
@@ -78,6 +80,29 @@ class WorkflowClient(Operations):
             wait_through_suspension=wait_through_suspension,
             rng=self._rng,
         )
+
+    def _check_clock(self) -> None:
+        """Refuse a wait that could never progress: real time against a virtual provider."""
+        clock = self._provider_clock
+        if not hasattr(clock, "advance"):  # only a virtual clock can be advanced
+            return
+        if self._sleep is sync_sleep or self._monotonic is time.monotonic:
+            raise RuntimeError(
+                "this simulated provider runs on a virtual clock, which real sleeps never "
+                "move: the wait would never progress. Build the client with fake.client() "
+                "or fake.async_client(), or pass sleep= and monotonic= that follow its clock."
+            )
+
+    def _pause(self, seconds: float) -> None:
+        """Sleep between polls; an injected sleep must move the injected clock."""
+        before = self._monotonic()
+        self._sleep(seconds)
+        if seconds > 0 and self._monotonic() - before < seconds / 2:
+            raise RuntimeError(
+                f"sleeping {seconds:g}s moved the client's monotonic clock by "
+                f"{self._monotonic() - before:g}s: sleep= and monotonic= must follow one clock, "
+                "or the wait would never reach its deadline"
+            )
 
     @staticmethod
     def _listen(
@@ -126,7 +151,7 @@ class WorkflowClient(Operations):
                     cancelled = cancel_on_timeout and self._cancel_quietly(wid)
                     raise waiter.timeout_error(cancelled=cancelled)
                 if not listening:
-                    self._sleep(decision.sleep)
+                    self._pause(decision.sleep)
                 elif signal.wait(decision.sleep, self._sleep) and signal.take():
                     # A callback: look now, but never more often than the gap allows.
                     gap = waiter.last_polled + CALLBACK_GAP - self._monotonic()
@@ -389,6 +414,7 @@ class WorkflowClient(Operations):
         callbacks and otherwise only as a safety net.
         """
         wids = [arguments.check_id("wid", wid) for wid in wids]
+        self._check_clock()
         heard = {wid for wid in wids if callbacks is not None and callbacks.knows(wid)}
         board = Board.starting(
             wids,
@@ -422,7 +448,7 @@ class WorkflowClient(Operations):
                         if listening:
                             signal.wait(wake, self._sleep)
                         else:
-                            self._sleep(wake)
+                            self._pause(wake)
                         continue
                     assert wake is not None  # polls in flight have until the deadline and grace
                     for wid, outcome in polls.wait(wake, self._sleep):
