@@ -52,3 +52,4 @@ demo: $(STAMP) ## The whole story against a simulated provider over HTTP on loop
 bench: $(STAMP) ## Measurements against baselines in the same run: HTTP server, polling cost
 	$(BIN)/python benchmarks/loopback.py
 	$(BIN)/python benchmarks/polling.py
+	$(BIN)/python benchmarks/callbacks.py

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -75,7 +76,8 @@ def test_a_wait_hears_the_end_at_once_with_few_requests(
 def test_a_lost_callback_costs_time_not_the_end(
     kind: str, loop: asyncio.AbstractEventLoop, receiver: CallbackReceiver
 ) -> None:
-    provider = Provider(kind, loop, callback_sender=lambda url, payload: False)
+    provider = Provider(kind, loop)
+    provider.fake.lose_callbacks(times=None)
     wid = provider.client.schedule(
         provider.fake.space_id, provider.schema(LaneSpec(duration=300)), 1, callback=receiver
     )
@@ -84,6 +86,27 @@ def test_a_lost_callback_costs_time_not_the_end(
     assert provider.lag(execution) <= SAFETY_POLL.initial, "the safety look saw it"
     assert receiver.callback_count(wid) == 0
     assert provider.fake.callbacks, "the provider kept trying"
+    assert all(attempt.lost for attempt in provider.fake.callbacks)
+
+
+def test_a_late_callback_makes_a_late_end_and_no_secret_is_logged(
+    kind: str,
+    loop: asyncio.AbstractEventLoop,
+    receiver: CallbackReceiver,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    provider = Provider(kind, loop)
+    provider.fake.delay_callbacks(30)
+    wid = provider.client.schedule(
+        provider.fake.space_id, provider.schema(LaneSpec(duration=300)), 1, callback=receiver
+    )
+    execution = provider.client.wait_until_finished(wid, callbacks=receiver)
+    assert 30 <= provider.lag(execution) < 31
+    url = provider.fake.callbacks[0].url
+    secret = url.rsplit("/", 1)[1]
+    assert len(secret) >= 32
+    assert not [r for r in caplog.records if secret in r.getMessage()], "no logger shows it"
 
 
 def test_forged_callbacks_change_nothing_and_a_flood_is_rate_limited(

@@ -21,8 +21,9 @@ The simulator speaks raw JSON and does not use the generated client, so it can
 catch that client's mistakes.
 """
 
+from ._callbacks import CallbackAttempt, post_callback
 from ._clock import Clock, ScaledClock, VirtualClock
-from ._fake import CallbackAttempt, FakeOneprovider, post_callback
+from ._fake import FakeOneprovider
 from ._faults import Fault, FaultKind
 from ._scenario import LaneSpec, Outcome, Timing
 from ._service import Privilege, RawRequest, RawResponse

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -11,13 +9,13 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import httpx
 
 from . import _errors as errors
 from . import _server
+from ._callbacks import CallbackAttempt, Callbacks, CallbackSender, post_callback
 from ._clock import Clock, ScaledClock, VirtualClock
 from ._engine import Engine
-from ._executions import Ids, Notification
+from ._executions import Ids
 from ._faults import Disconnect, Fault, FaultKind, Faults
 from ._scenario import LaneSpec, Timing
 from ._service import (
@@ -37,37 +35,7 @@ if TYPE_CHECKING:
     from onedata_workflows import AsyncWorkflowClient, WorkflowClient
 
 ALL_PRIVILEGES = frozenset(Privilege)
-CALLBACK_ATTEMPTS = 31
-CALLBACK_MAX_DELAY = 7200.0
-
-CallbackSender = Callable[[str, Mapping[str, str]], bool]
 ExchangeHook = Callable[[str | None, RawRequest, RawResponse], None]
-
-
-def post_callback(url: str, payload: Mapping[str, str]) -> bool:
-    """Deliver a completion callback the way the service does; True on a 2xx answer."""
-    try:
-        return httpx.post(url, json=dict(payload), timeout=5.0).is_success
-    except httpx.HTTPError:
-        return False
-
-
-@attrs.frozen
-class CallbackAttempt:
-    """One attempt to deliver a completion callback."""
-
-    url: str
-    payload: Mapping[str, str]
-    at: float
-    attempt: int
-    delivered: bool
-
-
-@attrs.frozen
-class _Delivery:
-    notification: Notification
-    attempt: int
-    first_delay: float
 
 
 class FakeOneprovider:
@@ -112,11 +80,10 @@ class FakeOneprovider:
         )
         self._faults = Faults(self._rng)
         self._callback_sender = callback_sender
-        self._deliveries: list[tuple[float, int, _Delivery]] = []
-        self._delivery_seq = itertools.count()
+        self._callbacks = Callbacks(self._rng)
         self.on_exchange = on_exchange
         """Called with (operationId, request, response) for every answer the service gives."""
-        self.callbacks: list[CallbackAttempt] = []
+        self.callbacks: list[CallbackAttempt] = self._callbacks.attempts
         """Every completion-callback delivery attempt, in order."""
         self.space_id = self.add_space()
         self.inventory_id = self._ids()
@@ -333,31 +300,16 @@ class FakeOneprovider:
                 now = self.clock.now()
                 self._engine.advance_to(now)
                 for notification in self._engine.notifications:
-                    first_delay = self._rng.uniform(0.001, 2.0)
-                    self._queue_delivery(now, _Delivery(notification, 1, first_delay))
+                    self._callbacks.notify(notification, now)
                 self._engine.notifications.clear()
-                due = []
-                while self._deliveries and self._deliveries[0][0] <= now:
-                    at, _, delivery = heapq.heappop(self._deliveries)
-                    due.append((at, delivery))
+                due = self._callbacks.due(now)
             if not due:
                 return
-            for at, delivery in due:
+            for at, delivery, lost in due:
                 note = delivery.notification
-                delivered = self._callback_sender(note.url, note.payload)
+                delivered = not lost and self._callback_sender(note.url, note.payload)
                 with self._lock:
-                    self.callbacks.append(
-                        CallbackAttempt(note.url, note.payload, at, delivery.attempt, delivered)
-                    )
-                    if not delivered and delivery.attempt < CALLBACK_ATTEMPTS:
-                        delay = min(
-                            CALLBACK_MAX_DELAY, delivery.first_delay * 2 ** (delivery.attempt - 1)
-                        )
-                        retry = attrs.evolve(delivery, attempt=delivery.attempt + 1)
-                        self._queue_delivery(at + delay, retry)
-
-    def _queue_delivery(self, at: float, delivery: _Delivery) -> None:
-        heapq.heappush(self._deliveries, (at, next(self._delivery_seq), delivery))
+                    self._callbacks.attempted(at, delivery, delivered, lost)
 
     # -- faults ---------------------------------------------------------------
 
@@ -380,9 +332,24 @@ class FakeOneprovider:
         for fault in faults:
             self.inject(fault, times=None, probability=rate / len(faults))
 
+    def lose_callbacks(self, *, times: int | None = 1) -> None:
+        """Lose the next ``times`` callback attempts (all of them if None) on the way.
+
+        The provider sees each as failed and tries again on its schedule, as it would.
+        """
+        with self._lock:
+            self._callbacks.lose(times)
+
+    def delay_callbacks(self, seconds: float, *, times: int | None = 1) -> None:
+        """Send the next ``times`` callbacks (all if None) ``seconds`` after the stop."""
+        with self._lock:
+            self._callbacks.delay(seconds, times)
+
     def clear_faults(self) -> None:
+        """Remove every injected fault, callback faults included."""
         with self._lock:
             self._faults.clear()
+            self._callbacks.clear_faults()
 
     @property
     def injected(self) -> Mapping[str, int]:
