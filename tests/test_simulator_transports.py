@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import http.client
 import json
+import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+from onedata_workflows import ConnectionFailed, RetryPolicy
 from onedata_workflows.testing import (
     FakeOneprovider,
     Fault,
@@ -33,6 +36,7 @@ from oneprovider_automation_client.models import (
     WorkflowExecutionStatus,
 )
 
+from .clients import make_client
 from .contract import OpenApiCoreChecker
 from .raw_api import WORKFLOWS, RawApi, error_of
 
@@ -321,3 +325,26 @@ class _nothing:
 
     def __exit__(self, *exc: object) -> None:
         pass
+
+
+def test_leaving_serve_ends_every_connection_and_thread_and_it_serves_again(
+    kind: str, loop: Any
+) -> None:
+    """A "provider down, provider back" test over keep-alive tests something."""
+    fake = FakeOneprovider()
+    wid = fake.schedule_execution(fake.add_workflow_schema([LaneSpec(duration=100)])[0])
+    threads_before = set(threading.enumerate())
+    with fake.serve() as base_url:
+        port = httpx.URL(base_url).port
+        client = make_client(
+            kind, loop, base_url=base_url, token=fake.token, retry=RetryPolicy.disabled()
+        )
+        assert client.get(wid).id == wid  # a kept-alive connection is now open
+    assert set(threading.enumerate()) <= threads_before, "no thread outlives serve()"
+    with pytest.raises(ConnectionFailed):
+        client.get(wid)  # the kept-alive connection is gone, and so is the listener
+    fake.advance(50)
+    with fake.serve(port=port) as again:
+        assert again == base_url
+        assert client.get(wid).status == "active", "the same provider, on the same port"
+    client.close()

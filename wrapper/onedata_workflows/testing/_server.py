@@ -2,11 +2,15 @@
 
 Each response leaves in a single write with TCP_NODELAY set: a server that writes
 headers and body separately meets Nagle's algorithm and the client's delayed ACK,
-which costs about 40 ms per request on loopback. Connections are kept alive.
+which costs about 40 ms per request on loopback. Connections are kept alive, and the
+listen queue is as deep as a real server's. Leaving :func:`serve` closes every
+connection it accepted and ends every thread it started, so a test can stage an
+outage over keep-alive honestly and serve the same provider again on the same port.
 """
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -74,11 +78,33 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _Server(ThreadingHTTPServer):
-    daemon_threads = True
+    daemon_threads = False
+    block_on_close = True  # server_close() joins the handler threads
+    request_queue_size = 1024  # the kernel caps it at somaxconn
 
     def __init__(self, fake: Exchange, host: str, port: int) -> None:
         self.fake = fake
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__((host, port), _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Cut every open connection, so handler threads waiting on a client return."""
+        with self._open_lock:
+            connections = list(self._open)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # already gone
+                connection.shutdown(socket.SHUT_RDWR)
 
 
 @contextmanager
@@ -102,7 +128,8 @@ def serve(fake: Exchange, host: str = "127.0.0.1", port: int = 0) -> Iterator[st
         yield f"http://{host}:{server.server_address[1]}{BASE_PATH}"
     finally:
         stop.set()
-        server.shutdown()
-        server.server_close()
+        server.shutdown()  # no new connections
+        server.close_connections()  # nor requests on the kept-alive ones
+        server.server_close()  # joins every handler thread
         for thread in threads:
             thread.join()
