@@ -220,6 +220,8 @@ class Waiter:
     """Transient errors in a row: each doubles the pause."""
     _unreachable_at: float | None = None
     """When a poll last found the provider unreachable or unavailable."""
+    _suspended_since: float | None = None
+    """When the suspension the execution is in was first seen."""
     _unknown_seen: set[str] = attrs.field(factory=set)
 
     @classmethod
@@ -248,11 +250,7 @@ class Waiter:
             return self._failed(outcome, now)
         events = tuple(changes(self.last, outcome))
         self.last = outcome
-        restarting = (
-            outcome.is_suspended
-            and self._unreachable_at is not None
-            and now - self._unreachable_at < RESTART_GRACE
-        )
+        restarting = self._maybe_restarting(outcome, now)
         if self.is_done(outcome) and not restarting:
             return Decision(events, done=True)
         warning = None
@@ -266,6 +264,24 @@ class Waiter:
         self._failures = 0
         pause = self._interval(now)
         return self._pause(events, min(pause, RESTART_PACE) if restarting else pause, now, warning)
+
+    def _maybe_restarting(self, execution: Execution, now: float) -> bool:
+        """A suspension that may be a restarting provider's, which resumes by itself.
+
+        Only one first seen soon after the provider could not be reached, and only for
+        :data:`RESTART_GRACE` from that first sight: failures that keep coming (a
+        flaky network) never hold a wait for longer.
+        """
+        if not execution.is_suspended:
+            self._suspended_since = None
+            return False
+        if self._suspended_since is None:
+            self._suspended_since = now
+        return (
+            self._unreachable_at is not None
+            and self._suspended_since - self._unreachable_at < RESTART_GRACE
+            and now - self._suspended_since < RESTART_GRACE
+        )
 
     def _failed(self, error: OnedataError, now: float) -> Decision:
         if not is_transient(error):
@@ -404,6 +420,11 @@ class Board:
         at = max(now, self.waiters[wid].last_polled + gap)
         if at < due:
             self._schedule(wid, at)
+
+    def due_in(self, now: float) -> float | None:
+        """Seconds until the next poll is due; None when none is waiting its turn."""
+        head = self._next()
+        return None if head is None else max(0.0, head[0] - now)
 
     def wake_in(self, now: float, grace: float) -> float | None:
         """Seconds until there is something to do; None when nothing ever will be.

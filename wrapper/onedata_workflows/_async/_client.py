@@ -18,7 +18,7 @@ import attrs
 from .. import _arguments as arguments
 from .. import _settings as settings
 from .._concurrency import AsyncPolls, AsyncSignal, async_sleep
-from .._errors import ExecutionFailed, OnedataError
+from .._errors import ExecutionFailed, OnedataError, RequestTimeout
 from .._models import (
     Execution,
     ExecutionStatus,
@@ -450,7 +450,10 @@ class AsyncWorkflowClient(AsyncOperations):
                             await self._pause(wake)
                         continue
                     assert wake is not None  # polls in flight have until the deadline and grace
-                    for wid, outcome in await polls.wait(wake, self._sleep):
+                    done, stalled = await polls.wait(wake, self._sleep, board.due_in(now), grace)
+                    for wid in stalled:
+                        done.append((wid, _no_answer(wid, grace)))
+                    for wid, outcome in done:
                         decision = self._decided(board.record(wid, outcome, self._monotonic()))
                         if decision.done and isinstance(outcome, Execution):
                             logger.info("%s", board.waiters[wid].ending())
@@ -491,3 +494,11 @@ class AsyncWorkflowClient(AsyncOperations):
             )
         }
         return {wid: finished[wid] for wid in dict.fromkeys(wids)}
+
+
+def _no_answer(wid: str, seconds: float) -> RequestTimeout:
+    """What a poll given up on counts as: a read that timed out."""
+    return RequestTimeout(
+        f"get_workflow_execution_details of {wid} had no answer within {seconds:g}s",
+        request_sent=True,
+    )
