@@ -51,7 +51,8 @@ test: lint typecheck spec check-generated pytest ## Every check: lint, types, sp
 demo: $(STAMP) ## The whole story against a simulated provider over HTTP on loopback
 	$(BIN)/onedata-workflows demo
 
-bench: $(STAMP) ## Measurements against baselines in the same run: HTTP server, polling cost
+bench: $(STAMP) ## Measurements against baselines in the same run: HTTP server, polling and reading cost
 	$(BIN)/python benchmarks/loopback.py
 	$(BIN)/python benchmarks/polling.py
 	$(BIN)/python benchmarks/callbacks.py
+	$(BIN)/python benchmarks/reading.py
