@@ -199,7 +199,8 @@ class Translator:
             return f"dict[str, {inner}]"
         if kind not in limits:
             raise Unsupported(f"{where}: type {kind!r}")
-        self.check_keywords(schema, {"type", "items", *limits[kind]}, where)
+        structure = {"items"} if kind == "array" else set()
+        self.check_keywords(schema, {"type", *structure, *limits[kind]}, where)
         if kind == "array":
             item, _ = self.annotation(schema["items"], f"{where}[]")
             base = f"tuple[{item}, ...]"
