@@ -17,6 +17,7 @@ import copy
 import functools
 import importlib.util
 import json
+import pickle
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from onedata_workflows import (
     BadRequestError,
     Execution,
     ExecutionStatus,
+    LaneRun,
     LaneRunStatus,
     NotFoundError,
     OnedataError,
@@ -310,6 +312,30 @@ def test_raw_is_built_on_first_use_and_kept(fake: FakeOneprovider) -> None:
     run = execution.lane(2).runs[0]
     assert run.raw is raw.lanes[1].runs[0]
     assert run.raw.is_retriable is run.is_retriable is True
+
+
+def test_views_can_be_built_by_hand_and_equal_read_ones(fake: FakeOneprovider) -> None:
+    """As in a test of code that takes an Execution; only raw needs an answer."""
+    document = details(fake)
+    body = json.dumps(document).encode()
+    read = Execution.from_wire(decode(wire.WorkflowExecutionDetails, body), body).lane(2).runs[0]
+    built = LaneRun(
+        lane_index=2,
+        run_number=1,
+        origin_run_number=None,
+        run_type=RunType.REGULAR,
+        status=LaneRunStatus.FAILED,
+        iterated_store_id=read.iterated_store_id,
+        exception_store_id=read.exception_store_id,
+        is_rerunable=True,
+        is_retriable=True,
+    )
+    assert built == read
+    assert hash(built) == hash(read)
+    assert pickle.loads(pickle.dumps(read)) == read
+    assert pickle.loads(pickle.dumps(read)).raw == read.raw
+    with pytest.raises(AttributeError, match="built by hand"):
+        built.raw  # noqa: B018
 
 
 def test_open_enums_keep_values_they_do_not_know(fake: FakeOneprovider) -> None:

@@ -172,6 +172,14 @@ class _View(msgspec.Struct, frozen=True, gc=False):
         return [(name, getattr(self, name)) for name in _public_fields(type(self))]
 
 
+def _model(body: _Body | None, view: _View) -> WorkflowExecutionDetails:
+    if body is None:
+        raise AttributeError(
+            f"{type(view).__name__} built by hand has no raw: it was read from no answer"
+        )
+    return body.model()
+
+
 @functools.cache
 def _public_fields(cls: type[_View]) -> tuple[str, ...]:
     return tuple(name for name in cls.__struct_fields__ if not name.startswith("_"))
@@ -189,14 +197,15 @@ class LaneRun(_View, frozen=True, gc=False):
     exception_store_id: str | None
     is_rerunable: bool
     is_retriable: bool
-    _body: _Body
-    _position: int
+    _body: _Body | None = None
+    """The answer this was read from; None for a view built by hand."""
+    _position: int = 0
     """Where the run stands in its lane's ``runs``."""
 
     @property
     def raw(self) -> RawLaneRun:
         """The generated model of this run, built from the answer on first use."""
-        return self._body.model().lanes[self.lane_index - 1].runs[self._position]
+        return _model(self._body, self).lanes[self.lane_index - 1].runs[self._position]
 
 
 class Lane(_View, frozen=True, gc=False):
@@ -234,7 +243,8 @@ class Execution(_View, frozen=True, gc=False):
     suspend_time: datetime | None
     finish_time: datetime | None
     lanes: tuple[Lane, ...]
-    _body: _Body
+    _body: _Body | None = None
+    """The answer this was read from; None for a view built by hand."""
 
     @classmethod
     def from_wire(cls, details: _wire.WorkflowExecutionDetails, content: bytes) -> Execution:
@@ -288,7 +298,7 @@ class Execution(_View, frozen=True, gc=False):
     @property
     def raw(self) -> WorkflowExecutionDetails:
         """The generated model of the answer, built from it on first use."""
-        return self._body.model()
+        return _model(self._body, self)
 
     @property
     def phase(self) -> Phase | None:
