@@ -241,7 +241,7 @@ def test_a_document_decodes_exactly_when_the_schema_accepts_it(
 @given(document=valid(schema_of("WorkflowExecutionDetails")))
 def test_views_of_any_valid_execution(document: dict[str, Any]) -> None:
     body = json.dumps(document).encode()
-    execution = Execution.from_wire(decode(wire.WorkflowExecutionDetails, body), body)
+    execution = Execution._from_wire(decode(wire.WorkflowExecutionDetails, body), body)
     assert execution.id == document["atmWorkflowExecutionId"]
     assert execution.status == document["status"]
     assert execution.status.is_known == (document["status"] in set(ExecutionStatus))
@@ -277,7 +277,7 @@ def details(fake: FakeOneprovider) -> dict[str, Any]:
 def test_views_compare_hash_and_show_their_public_fields(fake: FakeOneprovider) -> None:
     document = details(fake)
     body = json.dumps(document).encode()
-    one = Execution.from_wire(decode(wire.WorkflowExecutionDetails, body), body)
+    one = Execution._from_wire(decode(wire.WorkflowExecutionDetails, body), body)
     other = Execution.from_model(GeneratedDetails.from_dict(document))
     assert one == other and hash(one) == hash(other)  # noqa: PT018
     assert one.lane(2).runs[0] == other.lane(2).runs[0]
@@ -302,7 +302,7 @@ def test_raw_is_built_on_first_use_and_kept(fake: FakeOneprovider) -> None:
     document = details(fake)
     document["lanes"][1]["fromANewerRelease"] = {"kept": True}
     body = json.dumps(document).encode()
-    execution = Execution.from_wire(decode(wire.WorkflowExecutionDetails, body), body)
+    execution = Execution._from_wire(decode(wire.WorkflowExecutionDetails, body), body)
     assert execution._body._state is body, "nothing is parsed until raw is asked for"
     raw = execution.raw
     assert raw == GeneratedDetails.from_dict(document)
@@ -318,7 +318,7 @@ def test_views_can_be_built_by_hand_and_equal_read_ones(fake: FakeOneprovider) -
     """As in a test of code that takes an Execution; only raw needs an answer."""
     document = details(fake)
     body = json.dumps(document).encode()
-    read = Execution.from_wire(decode(wire.WorkflowExecutionDetails, body), body).lane(2).runs[0]
+    read = Execution._from_wire(decode(wire.WorkflowExecutionDetails, body), body).lane(2).runs[0]
     built = LaneRun(
         lane_index=2,
         run_number=1,
@@ -343,7 +343,7 @@ def test_open_enums_keep_values_they_do_not_know(fake: FakeOneprovider) -> None:
     document["status"] = "hibernating"
     document["lanes"][0]["runs"][0].update(status="dozing", runType="replay")
     body = json.dumps(document).encode()
-    execution = Execution.from_wire(decode(wire.WorkflowExecutionDetails, body), body)
+    execution = Execution._from_wire(decode(wire.WorkflowExecutionDetails, body), body)
     assert (execution.status, execution.status.is_known) == ("hibernating", False)
     run = execution.lane(1).runs[0]
     assert (run.status, run.status.is_known, run.run_type, run.run_type.is_known) == (

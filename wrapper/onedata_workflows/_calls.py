@@ -86,7 +86,7 @@ def _created(response: httpx.Response) -> ExecutionId:
 
 def _execution(response: httpx.Response) -> Execution:
     content = response.content
-    return Execution.from_wire(decode(WorkflowExecutionDetails, content), content)
+    return Execution._from_wire(decode(WorkflowExecutionDetails, content), content)
 
 
 def _page(response: httpx.Response) -> WorkflowExecutionList:

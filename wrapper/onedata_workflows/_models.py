@@ -247,7 +247,7 @@ class Execution(_View, frozen=True, gc=False):
     """The answer this was read from; None for a view built by hand."""
 
     @classmethod
-    def from_wire(cls, details: _wire.WorkflowExecutionDetails, content: bytes) -> Execution:
+    def _from_wire(cls, details: _wire.WorkflowExecutionDetails, content: bytes) -> Execution:
         """The view of ``details``, decoded from ``content`` (kept to build ``raw`` on demand)."""
         body = _Body(content)
         statuses, types = _LANE_RUN_STATUSES, _RUN_TYPES
@@ -293,7 +293,7 @@ class Execution(_View, frozen=True, gc=False):
     def from_model(cls, raw: WorkflowExecutionDetails) -> Execution:
         """The view of a generated model (as the generated client returns it)."""
         content = json.dumps(raw.to_dict()).encode()
-        return cls.from_wire(decode(_wire.WorkflowExecutionDetails, content), content)
+        return cls._from_wire(decode(_wire.WorkflowExecutionDetails, content), content)
 
     @property
     def raw(self) -> WorkflowExecutionDetails:
