@@ -291,7 +291,7 @@ def test_views_compare_hash_and_show_their_public_fields(fake: FakeOneprovider) 
     assert Execution.from_model(GeneratedDetails.from_dict(changed)) != one
     shown = repr(one)
     assert shown.startswith(f"Execution(id={one.id!r}, name=")
-    assert "_body" not in shown
+    assert "_source" not in shown
     assert "_position" not in shown
     assert repr(one.lane(1)).startswith("Lane(index=1, schema_id=")
     with pytest.raises(AttributeError):
@@ -303,12 +303,12 @@ def test_raw_is_built_on_first_use_and_kept(fake: FakeOneprovider) -> None:
     document["lanes"][1]["fromANewerRelease"] = {"kept": True}
     body = json.dumps(document).encode()
     execution = Execution._from_wire(decode(wire.WorkflowExecutionDetails, body), body)
-    assert execution._body._state is body, "nothing is parsed until raw is asked for"
+    assert execution._source._state is body, "nothing is parsed until raw is asked for"
     raw = execution.raw
     assert raw == GeneratedDetails.from_dict(document)
     assert raw.lanes[1].additional_properties == {"fromANewerRelease": {"kept": True}}
     assert execution.raw is raw, "parsed once"
-    assert execution._body._state is raw, "and the body let go"
+    assert execution._source._state is raw, "and the body let go"
     run = execution.lane(2).runs[0]
     assert run.raw is raw.lanes[1].runs[0]
     assert run.raw.is_retriable is run.is_retriable is True
@@ -336,6 +336,17 @@ def test_views_can_be_built_by_hand_and_equal_read_ones(fake: FakeOneprovider) -
     assert pickle.loads(pickle.dumps(read)).raw == read.raw
     with pytest.raises(AttributeError, match="built by hand"):
         built.raw  # noqa: B018
+
+
+def test_views_of_generated_models_keep_them(fake: FakeOneprovider) -> None:
+    model = GeneratedDetails.from_dict(details(fake))
+    execution = Execution.from_model(model)
+    assert execution.raw is model
+    assert execution.lane(2).runs[0].raw is model.lanes[1].runs[0]
+    run = LaneRun.from_model(2, model.lanes[1].runs[0])
+    assert run == execution.lane(2).runs[0]
+    assert run.raw is model.lanes[1].runs[0]
+    assert run.status is LaneRunStatus.FAILED
 
 
 def test_open_enums_keep_values_they_do_not_know(fake: FakeOneprovider) -> None:

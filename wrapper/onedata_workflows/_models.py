@@ -130,8 +130,8 @@ class _Body:
 
     __slots__ = ("_state",)
 
-    def __init__(self, content: bytes) -> None:
-        self._state: bytes | WorkflowExecutionDetails = content
+    def __init__(self, state: bytes | WorkflowExecutionDetails) -> None:
+        self._state = state
 
     def model(self) -> WorkflowExecutionDetails:
         # One slot, read once: a thread that finds the bytes parses them itself, and
@@ -172,12 +172,10 @@ class _View(msgspec.Struct, frozen=True, gc=False):
         return [(name, getattr(self, name)) for name in _public_fields(type(self))]
 
 
-def _model(body: _Body | None, view: _View) -> WorkflowExecutionDetails:
-    if body is None:
-        raise AttributeError(
-            f"{type(view).__name__} built by hand has no raw: it was read from no answer"
-        )
-    return body.model()
+def _no_raw(view: _View) -> AttributeError:
+    return AttributeError(
+        f"{type(view).__name__} built by hand has no raw: it was read from no answer"
+    )
 
 
 @functools.cache
@@ -197,15 +195,36 @@ class LaneRun(_View, frozen=True, gc=False):
     exception_store_id: str | None
     is_rerunable: bool
     is_retriable: bool
-    _body: _Body | None = None
-    """The answer this was read from; None for a view built by hand."""
+    _source: _Body | RawLaneRun | None = None
+    """The answer this was read from, or the generated run; None for a view built by hand."""
     _position: int = 0
     """Where the run stands in its lane's ``runs``."""
+
+    @classmethod
+    def from_model(cls, lane_index: int, raw: RawLaneRun) -> LaneRun:
+        """The view of a generated lane run of lane ``lane_index``; ``raw`` is kept as it is."""
+        return cls(
+            lane_index,
+            raw.run_number,
+            raw.origin_run_number,
+            RunType(raw.run_type),
+            LaneRunStatus(raw.status),
+            raw.iterated_store_id,
+            raw.exception_store_id,
+            raw.is_rerunable,
+            raw.is_retriable,
+            raw,
+        )
 
     @property
     def raw(self) -> RawLaneRun:
         """The generated model of this run, built from the answer on first use."""
-        return _model(self._body, self).lanes[self.lane_index - 1].runs[self._position]
+        source = self._source
+        if isinstance(source, _Body):
+            return source.model().lanes[self.lane_index - 1].runs[self._position]
+        if source is None:
+            raise _no_raw(self)
+        return source
 
 
 class Lane(_View, frozen=True, gc=False):
@@ -243,13 +262,15 @@ class Execution(_View, frozen=True, gc=False):
     suspend_time: datetime | None
     finish_time: datetime | None
     lanes: tuple[Lane, ...]
-    _body: _Body | None = None
+    _source: _Body | None = None
     """The answer this was read from; None for a view built by hand."""
 
     @classmethod
-    def _from_wire(cls, details: _wire.WorkflowExecutionDetails, content: bytes) -> Execution:
-        """The view of ``details``, decoded from ``content`` (kept to build ``raw`` on demand)."""
-        body = _Body(content)
+    def _from_wire(
+        cls, details: _wire.WorkflowExecutionDetails, source: bytes | WorkflowExecutionDetails
+    ) -> Execution:
+        """The view of ``details``, decoded from ``source``: the body, kept for ``raw``, or raw."""
+        body = _Body(source)
         statuses, types = _LANE_RUN_STATUSES, _RUN_TYPES
         lanes = []
         for index, lane in enumerate(details.lanes, start=1):
@@ -293,12 +314,14 @@ class Execution(_View, frozen=True, gc=False):
     def from_model(cls, raw: WorkflowExecutionDetails) -> Execution:
         """The view of a generated model (as the generated client returns it)."""
         content = json.dumps(raw.to_dict()).encode()
-        return cls._from_wire(decode(_wire.WorkflowExecutionDetails, content), content)
+        return cls._from_wire(decode(_wire.WorkflowExecutionDetails, content), raw)
 
     @property
     def raw(self) -> WorkflowExecutionDetails:
         """The generated model of the answer, built from it on first use."""
-        return _model(self._body, self)
+        if self._source is None:
+            raise _no_raw(self)
+        return self._source.model()
 
     @property
     def phase(self) -> Phase | None:
