@@ -3,19 +3,20 @@
     make bench
 
 A keep-alive HTTP server in its own process serves fixed execution details of three
-shapes (lanes x runs x parallel boxes). In one run, interleaved round by round, each
-contender fetches a document over its own connection and touches every lane and
-every run of the result:
+shapes (lanes x runs x parallel boxes). In one run, each contender fetches a document
+over its own connection and touches every lane and every run of the result:
 
 - floor: ``httpx.Client.get`` and ``json.loads``, as a user would write it by hand;
 - ``WorkflowClient.get``: typed views, checked against openapi.yaml;
 - the generated client: ``get_workflow_execution_details.sync``;
 - httpx + msgspec into the structs of ``_wire``, for reference.
 
-Figures are medians of per-round ratios to the floor, so they do not depend on the
-machine. The garbage collector stays on, as it is in a user's program. Targets:
-``get`` within 1.0x the floor on 10x5x5 and 0.6x on 50x20x10, and faster than the
-generated client on every shape.
+The contenders take turns look by look, in a new order each time, so that load
+elsewhere on the machine falls on all of them alike. Figures are medians over rounds
+of each round's ratio to the floor, so they do not depend on the machine. The
+garbage collector stays on, as it is in a user's program. Targets: ``get`` within
+1.0x the floor on 10x5x5 and 0.6x on 50x20x10, and faster than the generated client
+on every shape.
 """
 
 from __future__ import annotations
@@ -220,14 +221,19 @@ def measure(
     calls = max(1, round(SECONDS_PER_SHAPE / ROUNDS / len(looks) / per_look))
     seconds: dict[str, list[float]] = {name: [] for name in looks}
     order = list(looks.items())
+    clock = time.perf_counter
     for round_number in range(ROUNDS):
-        # A different order each round, so that none always follows the same neighbour.
-        random.Random(round_number).shuffle(order)
-        for name, look in order:
-            start = time.perf_counter()
-            for _ in range(calls):
+        spent = dict.fromkeys(looks, 0.0)
+        # Look by look, so that a burst of load elsewhere on the machine falls on every
+        # contender of the round alike, in a new order each time.
+        for call in range(calls):
+            random.Random(round_number * calls + call).shuffle(order)
+            for name, look in order:
+                start = clock()
                 look(execution)
-            seconds[name].append((time.perf_counter() - start) / calls)
+                spent[name] += clock() - start
+        for name, total in spent.items():
+            seconds[name].append(total / calls)
     return seconds
 
 
