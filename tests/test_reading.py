@@ -48,6 +48,8 @@ from onedata_workflows import (
 from onedata_workflows import _wire as wire
 from onedata_workflows._reading import Unreadable, decode
 from onedata_workflows.testing import FakeOneprovider, LaneSpec, Outcome
+from oneprovider_automation_client import AuthenticatedClient
+from oneprovider_automation_client.api.workflow_execution import get_workflow_execution_details
 from oneprovider_automation_client.models import WorkflowExecutionDetails as GeneratedDetails
 
 from .clients import KINDS, make_client
@@ -447,6 +449,21 @@ def leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 def wrong_types(value: Any) -> list[Any]:
     """Values of other JSON types than ``value`` (2.5 counts as another type than 7)."""
     return [c for c in (None, True, 7, 2.5, "seven", [], {}) if type(c) is not type(value)]
+
+
+def test_raw_is_what_the_generated_client_reads(
+    kind: str, loop: asyncio.AbstractEventLoop, execution_document: dict[str, Any]
+) -> None:
+    document = at(execution_document, ("lanes", 0, "fromANewerRelease"), [1, {"two": None}])
+    with client_answering(kind, loop, 200, document) as client:
+        execution = client.get("w")
+    same = httpx.MockTransport(lambda request: httpx.Response(200, json=document))
+    generated = get_workflow_execution_details.sync(
+        "w",
+        client=AuthenticatedClient(base_url=BASE_URL, token=TOKEN, httpx_args={"transport": same}),
+    )
+    assert execution.raw == generated
+    assert execution.raw.lanes[0].additional_properties == {"fromANewerRelease": [1, {"two": None}]}
 
 
 def test_a_wrong_type_anywhere_in_details_is_a_parse_error(
