@@ -23,12 +23,14 @@ $(PRISM): tests/upstream_mock/package-lock.json
 
 venv: $(STAMP) ## Create .venv and install the project with its pinned dev tools
 
-generate: $(STAMP) ## Rewrite generated/ from openapi.yaml and the sync client from the async one
+generate: $(STAMP) ## Rewrite generated/ and the answer decoders from openapi.yaml, the sync client from the async one
 	$(BIN)/python tools/codegen.py generate
+	$(BIN)/python tools/wire.py generate
 	$(BIN)/python tools/unasync.py generate
 
 check-generated: $(STAMP) ## Fail if generated code differs from what its source produces
 	$(BIN)/python tools/codegen.py check
+	$(BIN)/python tools/wire.py check
 	$(BIN)/python tools/unasync.py check
 
 lint: $(STAMP) ## ruff lint and format check
@@ -49,7 +51,8 @@ test: lint typecheck spec check-generated pytest ## Every check: lint, types, sp
 demo: $(STAMP) ## The whole story against a simulated provider over HTTP on loopback
 	$(BIN)/onedata-workflows demo
 
-bench: $(STAMP) ## Measurements against baselines in the same run: HTTP server, polling cost
+bench: $(STAMP) ## Measurements against baselines in the same run: HTTP server, polling and reading cost
 	$(BIN)/python benchmarks/loopback.py
 	$(BIN)/python benchmarks/polling.py
 	$(BIN)/python benchmarks/callbacks.py
+	$(BIN)/python benchmarks/reading.py

@@ -1,10 +1,12 @@
 """The API's calls: how each request is built, and how whatever comes back is read.
 
-Requests are built and success answers parsed by the generated client
-(``oneprovider_automation_client``). Everything else that can come back (an error
-status, a body that is not what the spec says, no answer at all) becomes one of the
-library's typed errors here, with the token blanked and no raw body kept in an
-exception chain. Nothing here does I/O: the clients send what these functions build.
+Requests are built by the generated client (``oneprovider_automation_client``);
+success answers are decoded by ``_reading`` into the structs that ``tools/wire.py``
+derives from openapi.yaml, and executions become the views of ``_models``.
+Everything else that can come back (an error status, a body that is not what the
+spec says, no answer at all) becomes one of the library's typed errors here, with
+the token blanked and no raw body kept in an exception chain. Nothing here does
+I/O: the clients send what these functions build.
 """
 
 from __future__ import annotations
@@ -18,7 +20,6 @@ from typing import Any, Generic, TypeVar
 import attrs
 import httpx
 
-from oneprovider_automation_client import Client as GeneratedClient
 from oneprovider_automation_client.api.workflow_execution import (
     get_workflow_execution_details,
     list_workflow_executions,
@@ -29,9 +30,6 @@ from oneprovider_automation_client.models import (
     ErrorDetails,
     ErrorResponse,
     LaneRunSelector,
-    WorkflowExecutionCreated,
-    WorkflowExecutionDetails,
-    WorkflowExecutionList,
     WorkflowExecutionPhase,
     WorkflowExecutionScheduleRequest,
     WorkflowExecutionScheduleRequestStoreInitialContentOverlay,
@@ -54,12 +52,11 @@ from ._errors import (
     UnauthorizedError,
 )
 from ._models import Execution, ExecutionId, Phase
+from ._reading import Unreadable, decode
 from ._retry import CallKind
+from ._wire import WorkflowExecutionCreated, WorkflowExecutionDetails, WorkflowExecutionList
 
 T = TypeVar("T")
-
-# The generated parsers need a client only to read raise_on_unexpected_status.
-_PARSING_CLIENT = GeneratedClient(base_url="https://unused", raise_on_unexpected_status=False)
 
 
 @attrs.frozen
@@ -73,31 +70,27 @@ class Call(Generic[T]):
     read: Callable[[httpx.Response], T]
 
 
-def _parse(module: ModuleType, model: type[T], response: httpx.Response) -> T:
-    """A success answer parsed by the generated module's own parser."""
-    parsed = module._parse_response(client=_PARSING_CLIENT, response=response)
-    if not isinstance(parsed, model):
-        raise TypeError(f"expected {model.__name__}, got {type(parsed).__name__}")
-    return parsed
-
-
 def _no_body(response: httpx.Response) -> None:
     return None
 
 
 def _created(response: httpx.Response) -> ExecutionId:
-    created = _parse(schedule_workflow_execution, WorkflowExecutionCreated, response)
-    return ExecutionId(created.atm_workflow_execution_id, response.headers.get("location"))
+    wid = decode(WorkflowExecutionCreated, response.content).atm_workflow_execution_id
+    try:
+        arguments.check_id("atmWorkflowExecutionId", wid)
+    except ValueError as problem:
+        # Every later call would refuse this id (``run`` makes them at once).
+        raise Unreadable(f"the new execution's id cannot address it: {problem}") from None
+    return ExecutionId(wid, response.headers.get("location"))
 
 
 def _execution(response: httpx.Response) -> Execution:
-    return Execution.from_model(
-        _parse(get_workflow_execution_details, WorkflowExecutionDetails, response)
-    )
+    content = response.content
+    return Execution._from_wire(decode(WorkflowExecutionDetails, content), content)
 
 
 def _page(response: httpx.Response) -> WorkflowExecutionList:
-    return _parse(list_workflow_executions, WorkflowExecutionList, response)
+    return decode(WorkflowExecutionList, response.content)
 
 
 # -- building -----------------------------------------------------------------
@@ -175,9 +168,15 @@ def next_page(
     A token that comes back a second time would make the listing endless, so it is
     an error rather than a loop.
     """
-    token = page.next_page_token
-    if page.is_last or not isinstance(token, str) or not token:
+    if page.is_last:
         return None
+    token = page.next_page_token
+    if not token:
+        raise ResponseParseError(
+            response.status_code,
+            snippet(response.content, secret),
+            "isLast is false but no nextPageToken says where the next page starts",
+        )
     if token in seen:
         raise ResponseParseError(
             response.status_code,
@@ -202,6 +201,8 @@ def read(call: Call[T], response: httpx.Response, *, secret: str, now: float) ->
         raise api_error(response, now, secret)
     try:
         return call.read(response)
+    except Unreadable as exc:
+        reason = redact(str(exc)[:300], secret)
     except Exception as exc:  # whatever a body breaks, the caller gets one type
         reason = redact(f"{type(exc).__name__}: {exc}"[:200], secret)
     # Raised outside the handler, so no exception chain keeps the body.

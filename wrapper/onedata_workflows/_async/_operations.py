@@ -26,7 +26,6 @@ from oneprovider_automation_client.api.workflow_execution import (
     resume_workflow_execution,
     retry_workflow_execution,
 )
-from oneprovider_automation_client.models import WorkflowExecutionList
 
 from .. import _calls as calls
 from .. import _settings as settings
@@ -35,6 +34,7 @@ from .._concurrency import async_sleep
 from .._errors import OnedataError
 from .._models import Execution, ExecutionId, Phase
 from .._retry import RetryPolicy
+from .._wire import WorkflowExecutionList
 
 if TYPE_CHECKING:
     from .._callbacks import CallbackReceiver
