@@ -350,7 +350,10 @@ def test_run_and_show_list_runs_the_same_way(cli: Cli, fake: FakeOneprovider) ->
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["wait"], "required: EXECUTION_ID (see: onedata-workflows wait --help)"),
         (["list", "s", "--limit", "-1"], "--limit must be 0 (no limit) or more"),
-        (["show", "w", "--insecure", "--ca-bundle", "x"], "not allowed with argument"),
+        (
+            ["show", "w", "--insecure", "--ca-bundle", "x"],
+            "--insecure and --ca-bundle exclude each other",
+        ),
         (["show", "w", "--ca-bundle", "/no/such/file"], "--ca-bundle /no/such/file: No such"),
         (["simulate", "--fail-lane", "4"], "--fail-lane must be between 1 and 3"),
     ],

@@ -82,6 +82,8 @@ class Command:
     def connect(self) -> WorkflowClient:
         """A client for the provider the settings name; a usage error if they name none."""
         args = self.args
+        if args.insecure and args.ca_bundle:
+            raise UsageError("--insecure and --ca-bundle exclude each other: verify, or do not")
         found = locate(host=args.host, base_url=args.base_url, token=args.token)
         host = host_of(found.host, SPELLING) if found.host else None
         self.base_url = api_base_url(

@@ -74,13 +74,12 @@ def _groups() -> dict[str, _Parser]:
         "--token",
         help=f"access token (default: ${ENV_TOKEN}; prefer it, since `ps` shows arguments)",
     )
-    tls = group.add_mutually_exclusive_group()
-    tls.add_argument(
+    group.add_argument(
         "--ca-bundle",
         metavar="FILE",
         help="CA certificates for a provider with a private CA (default: the system's)",
     )
-    tls.add_argument(
+    group.add_argument(
         "--insecure", action="store_true", help="do not verify TLS certificates (default: verify)"
     )
     group.add_argument(
@@ -195,7 +194,7 @@ def build_parser(out: TextIO | None = None) -> argparse.ArgumentParser:
     sub = add(
         "list",
         commands.list_executions,
-        "list a space's executions: id, name, status, scheduled",
+        "list a space's executions, in every phase: id, name, status, scheduled",
         standard,
     )
     sub.add_argument("space_id", metavar="SPACE_ID", help="the space whose executions to list")
@@ -224,7 +223,7 @@ def build_parser(out: TextIO | None = None) -> argparse.ArgumentParser:
     sub = add(
         "wait",
         commands.wait,
-        "wait until the execution stops; the exit code tells how it ended",
+        "wait until the execution stops, showing its progress; the exit code tells how it ended",
         waiting,
         exit_codes=True,
     )
