@@ -349,6 +349,7 @@ def test_run_and_show_list_runs_the_same_way(cli: Cli, fake: FakeOneprovider) ->
         (["schedule", "s", "w", "1", "--log-level", "loud"], "invalid choice: 'loud'"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
         (["wait"], "required: EXECUTION_ID (see: onedata-workflows wait --help)"),
+        (["show", "w", "--bogus"], "unrecognized arguments: --bogus (see: onedata-workflows show"),
         (["list", "s", "--limit", "-1"], "--limit must be 0 (no limit) or more"),
         (
             ["show", "w", "--insecure", "--ca-bundle", "x"],

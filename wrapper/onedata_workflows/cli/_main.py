@@ -20,7 +20,7 @@ from .._settings import ENV_TOKEN, MissingSettings
 from ._commands import Command
 from ._exits import Context, ExitCode, Unrepairable, UsageError, failure
 from ._output import Output
-from ._parser import build_parser
+from ._parser import PROG, build_parser
 
 _REPORTED = (OnedataError, UsageError, Unrepairable, MissingSettings, ValueError)
 
@@ -48,7 +48,11 @@ def main(
         return int(ExitCode.USAGE)
     as_json = "--json" in argv
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # named here, where the subcommand is known, to point at its help
+            raise UsageError(
+                f"unrecognized arguments: {' '.join(extra)} (see: {PROG} {args.command} --help)"
+            )
     except UsageError as error:
         Output(out, err, as_json=as_json, secrets=secrets).failure(failure(error, Context()))
         return int(ExitCode.USAGE)
