@@ -7,11 +7,19 @@ would read, after every redraw, resize and Ctrl-C, with no stale fragment anywhe
 
 from __future__ import annotations
 
+import io
 import re
 import textwrap
 from collections.abc import Iterator
 
+import attrs
 import pytest
+from rich.console import Console
+
+from onedata_workflows import Execution, ExecutionStatus
+from onedata_workflows.cli._live import block
+from onedata_workflows.testing import FakeOneprovider, LaneSpec
+from oneprovider_automation_client.models import WorkflowExecutionDetails
 
 from .terminal import Terminal
 
@@ -149,3 +157,20 @@ def test_ctrl_c_leaves_the_execution_running_and_says_so(
         f"Wait for it again with: onedata-workflows wait {wid}"
     )
     assert message in screen.joined(), "\n".join(lines)
+
+
+def test_the_block_clips_long_lines_on_purpose(fake: FakeOneprovider) -> None:
+    """A status from a newer provider, however long, stays on its line: clipped, not wrapped."""
+    schema_id, _ = fake.add_workflow_schema([LaneSpec(duration=10)])
+    execution = Execution.from_model(
+        WorkflowExecutionDetails.from_dict(fake.execution(fake.schedule_execution(schema_id)))
+    )
+    newer = attrs.evolve(execution, status=ExecutionStatus("awaiting-a-very-long-new-condition"))
+    for width in (40, 120):
+        console = Console(width=width, file=io.StringIO(), record=True)
+        console.print(block(newer, 3725.0))
+        lines = console.export_text().splitlines()
+        assert [line.rstrip() for line in lines] == [
+            "awaiting-a-very-long-new-condition  1h …",
+            "  lane 1  run 1  scheduled",
+        ]

@@ -131,6 +131,7 @@ class Command:
 
     def note(self, text: str, style: str | None = None) -> None:
         """A line beside the results: among the progress while waiting, else on stderr."""
+        text = self.output.clean(text)
         if self.progress is not None:
             self.progress.note(text, style)
         elif not self.output.as_json:
@@ -321,30 +322,30 @@ def run(cmd: Command) -> int:
     args = cmd.args
     cmd.subject = f"space {args.space_id} or workflow schema {args.schema_id} revision"
     cmd.subject += f" {args.revision}"
-    with cmd.connect() as client, cmd.watching() as seen:
+    with cmd.connect() as client:
         try:
-            summary = client.run(
-                args.space_id,
-                args.schema_id,
-                args.revision,
-                max_repairs=args.max_repairs,
-                timeout=args.timeout,
-                on_update=seen,
-                on_repair=lambda plan: cmd.note(f"repair: {plan}", "bold"),
-            )
+            with cmd.watching() as seen:
+                summary = client.run(
+                    args.space_id,
+                    args.schema_id,
+                    args.revision,
+                    max_repairs=args.max_repairs,
+                    timeout=args.timeout,
+                    on_update=seen,
+                    on_repair=lambda plan: cmd.note(f"repair: {plan}", "bold"),
+                )
         except NothingToRepair as nothing:
-            # It failed in a way no repair can mend: say why, and show how it ended.
+            # It failed in a way no repair mends: show how it ended, and why not.
             why = _why_not(client, nothing)
             execution = client.get(nothing.execution_id)
             data = {"execution": execution.raw.to_dict(), "repairs": [], "noRepair": why}
             parts: list[Text] = [ending(execution), "", runs_table(execution)]
-            parts += ["", f"no repair: {why}"]
-            cmd.output.result(data, parts, status_style(execution.status))
+            cmd.output.result(
+                data, [*parts, "", f"no repair: {why}"], status_style(execution.status)
+            )
             return exit_code(execution)
     cmd.output.result(
-        _summary_data(summary),
-        summarize(summary),
-        status_style(summary.execution.status),
+        _summary_data(summary), summarize(summary), status_style(summary.execution.status)
     )
     return exit_code(summary.execution)
 

@@ -75,7 +75,8 @@ class Output:
         self.console = None if as_json else rich_console(out, color=color)
         self._secrets = tuple(secrets)
 
-    def _clean(self, text: str) -> str:
+    def clean(self, text: str) -> str:
+        """``text`` with every token the command knows blanked."""
         for secret in self._secrets:
             text = redact(text, secret)
         return text
@@ -91,21 +92,21 @@ class Output:
         both are plain, whatever the length of a line.
         """
         if self.console is None:
-            self.out.write(self._clean(plain(parts)) + "\n")
+            self.out.write(self.clean(plain(parts)) + "\n")
             self.out.flush()
             return
         from ._live import rich_table, rich_text
 
         for i, part in enumerate(parts):
             if isinstance(part, Table):
-                self.console.print(rich_table(part, self._clean, self.console.width))
+                self.console.print(rich_table(part, self.clean, self.console.width))
             else:
-                self.console.print(rich_text(self._clean(part), style if i == 0 else None))
+                self.console.print(rich_text(self.clean(part), style if i == 0 else None))
 
     def result(self, data: Any, text: str | Sequence[Text], style: str | None = None) -> None:
         """What a command produced: ``data`` with --json, else ``text``."""
         if self.as_json:
-            self.out.write(self._clean(json.dumps(data, indent=2, default=str)) + "\n")
+            self.out.write(self.clean(json.dumps(data, indent=2, default=str)) + "\n")
             self.out.flush()
         else:
             self.show([text] if isinstance(text, str) else text, style)
@@ -113,11 +114,11 @@ class Output:
     def failure(self, failure: Failure) -> None:
         """An error: one line on stderr, or a JSON object on stdout with --json."""
         if self.as_json:
-            self.out.write(self._clean(json.dumps(failure.json(), indent=2, default=str)) + "\n")
+            self.out.write(self.clean(json.dumps(failure.json(), indent=2, default=str)) + "\n")
             self.out.flush()
         else:
             label = "" if failure.code == ExitCode.INTERRUPTED else "error: "
-            self.err.write(self._clean(f"onedata-workflows: {label}{failure.message}") + "\n")
+            self.err.write(self.clean(f"onedata-workflows: {label}{failure.message}") + "\n")
             self.err.flush()
 
     def progress(
