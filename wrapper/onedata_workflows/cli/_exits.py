@@ -110,6 +110,7 @@ class Context:
     resume: str | None = None
     """The command that waits for it again."""
     request_timeout: float | None = None
+    """Seconds per request, when --request-timeout gave them."""
 
     @property
     def host(self) -> str:
@@ -136,7 +137,7 @@ class Failure:
 def missing_settings(missing: MissingSettings) -> str:
     """Every way to give what is missing."""
     ways = {
-        "provider": (f"pass --host DOMAIN or --base-url URL (or set {ENV_HOST} or {ENV_BASE_URL})"),
+        "provider": f"pass --host DOMAIN or --base-url URL (or set {ENV_HOST} or {ENV_BASE_URL})",
         "token": f"set {ENV_TOKEN} (or pass --token, which `ps` shows)",
     }
     names = {"provider": "no provider", "token": "no token"}
@@ -192,7 +193,7 @@ def _interrupted(where: Context) -> Failure:
 
 def _timed_out(error: WaitTimeout, where: Context) -> Failure:
     execution = error.execution
-    seen = f"last seen {execution.status}" if execution is not None else "never seen"
+    seen = f"last seen {execution.status}" if execution is not None else "was never seen"
     fate = "it was cancelled" if error.cancelled else "it goes on"
     subject = f"execution {execution.id}" if execution is not None else "the execution"
     message = f"gave up waiting after {error.timeout:g}s: {subject} {seen}, {fate}"
