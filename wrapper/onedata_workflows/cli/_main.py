@@ -58,9 +58,10 @@ def main(
         return int(ExitCode.USAGE)
     except SystemExit as done:  # --help and --version
         return int(done.code or 0)
-    output = Output(out, err, as_json=args.json, color=not args.no_color, secrets=secrets)
+    as_json = getattr(args, "json", False)  # the demo shows and returns no data
+    output = Output(out, err, as_json=as_json, color=not args.no_color, secrets=secrets)
     cmd = Command(args, output, dict(client_options or {}), stop)
-    with _client_log(cmd, shown=args.verbose):
+    with _client_log(cmd, shown=getattr(args, "verbose", False)):
         try:
             return int(args.handler(cmd))
         except (*_REPORTED, KeyboardInterrupt) as error:

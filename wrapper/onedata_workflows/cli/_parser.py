@@ -10,6 +10,7 @@ codes.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, TextIO
 
@@ -53,7 +54,7 @@ class _Parser(argparse.ArgumentParser):
 
     def _print_message(self, message: str, file: Any = None) -> None:
         if message:
-            (self.out or file or __import__("sys").stdout).write(message)
+            (self.out or file or sys.stdout).write(message)
 
 
 def _groups() -> dict[str, _Parser]:
@@ -94,26 +95,9 @@ def _groups() -> dict[str, _Parser]:
         help="seconds to wait for each answer (default: 30, and 10 to connect)",
     )
     output = _Parser(add_help=False)
-    group = output.add_argument_group("output")
-    group.add_argument(
-        "--json",
-        action="store_true",
-        help="print data as JSON, and errors as a JSON object on stdout (default: text)",
-    )
-    group.add_argument(
-        "--utc", action="store_true", help="times in UTC (default: local, with the UTC offset)"
-    )
-    group.add_argument(
-        "--no-color",
-        action="store_true",
-        help="no colours (default: colours on a colour terminal, unless $NO_COLOR is set)",
-    )
-    group.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        help="also show the client's retries and warnings (default: errors only)",
-    )
+    _output_options(output.add_argument_group("output"), data=True)
+    display = _Parser(add_help=False)  # for the demo, which shows and returns no data
+    _output_options(display.add_argument_group("output"), data=False)
     waiting = _Parser(add_help=False)
     group = waiting.add_argument_group("waiting")
     group.add_argument(
@@ -124,7 +108,31 @@ def _groups() -> dict[str, _Parser]:
         help=f"give up waiting after this long; the execution goes on "
         f"(default: {DEFAULT_WAIT_TIMEOUT:g})",
     )
-    return {"connection": connection, "output": output, "waiting": waiting}
+    return {"connection": connection, "output": output, "display": display, "waiting": waiting}
+
+
+def _output_options(group: argparse._ArgumentGroup, *, data: bool) -> None:
+    if data:
+        group.add_argument(
+            "--json",
+            action="store_true",
+            help="print data as JSON, and errors as a JSON object on stdout (default: text)",
+        )
+    group.add_argument(
+        "--utc", action="store_true", help="times in UTC (default: local, with the UTC offset)"
+    )
+    group.add_argument(
+        "--no-color",
+        action="store_true",
+        help="no colours (default: colours on a colour terminal, unless $NO_COLOR is set)",
+    )
+    if data:
+        group.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="also show the client's retries and warnings (default: errors only)",
+        )
 
 
 def build_parser(out: TextIO | None = None) -> argparse.ArgumentParser:
@@ -299,7 +307,7 @@ def build_parser(out: TextIO | None = None) -> argparse.ArgumentParser:
         help="this lane (from 1) fails on its first run (default: none)",
     )
     sub = add(
-        "demo", commands.demo, "the whole story against a simulated provider", [groups["output"]]
+        "demo", commands.demo, "the whole story against a simulated provider", [groups["display"]]
     )
     sub.add_argument(
         "--speed", type=float, default=40.0, help="simulated seconds per real second (default: 40)"
