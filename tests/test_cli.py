@@ -522,6 +522,17 @@ def test_no_connection_names_host_and_cause(cli: Cli) -> None:
     assert json.loads(out)["error"]["kind"] == "requestTimeout"
 
 
+def test_a_change_left_unanswered_is_not_repeated(cli: Cli) -> None:
+    slow = failing(lambda: httpx.ReadTimeout("timed out"))
+    code, _, err = cli("pause", "w", "--host", "p.example", transport=slow)
+    assert code == 6
+    assert one_line(err) == (
+        "onedata-workflows: error: no answer from p.example within 30 s after the request "
+        "left: it may or may not have taken effect, so it was not sent again; look (show, or "
+        "list for a schedule) before repeating it"
+    )
+
+
 class _NotFound(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         body = b'{"error": {"id": "notFound", "description": "The resource could not be found."}}'

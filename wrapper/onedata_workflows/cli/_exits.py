@@ -21,6 +21,7 @@ from .._errors import (
     NotFoundError,
     NothingToRepair,
     OnedataError,
+    OutcomeUnknown,
     RequestTimeout,
     ResponseParseError,
     UnauthorizedError,
@@ -169,6 +170,8 @@ def failure(error: BaseException, where: Context) -> Failure:
         )
     if isinstance(error, ApiError):
         return _api_failure(error, where)
+    if isinstance(error, OutcomeUnknown):
+        return _outcome_unknown(error, where)
     if isinstance(error, ConnectionFailed | RequestTimeout):
         return _no_answer(error, where)
     if isinstance(error, ResponseParseError):
@@ -254,6 +257,22 @@ def _no_answer(error: ConnectionFailed | RequestTimeout, where: Context) -> Fail
         if cause.startswith(phrase):
             cause = cause.split(" (", 1)[0] + hint
     return Failure(ExitCode.PROVIDER, kind, f"cannot reach {where.host}: {cause}", data)
+
+
+def _outcome_unknown(error: OutcomeUnknown, where: Context) -> Failure:
+    if error.timed_out:
+        limit = where.request_timeout or DEFAULT_REQUEST_TIMEOUT.read or 30.0
+        what = f"no answer from {where.host} within {limit:g} s after the request left"
+    else:
+        # "<operation> failed after it may have been sent: <cause>; it may or may not ..."
+        cause = str(error).split(": ", 1)[-1].split("; it may or may not", 1)[0]
+        what = f"the connection to {where.host} broke after the request left ({cause})"
+    message = (
+        f"{what}: it may or may not have taken effect, so it was not sent again; "
+        "look (show, or list for a schedule) before repeating it"
+    )
+    data = {"provider": where.host, "timedOut": error.timed_out}
+    return Failure(ExitCode.PROVIDER, "outcomeUnknown", message, data)
 
 
 def _base_url_hint(base_url: str | None) -> str:
