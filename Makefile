@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# make demo needs only the package and its cli extra: its own environment, no dev tools.
+DEMO_VENV  := .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed
+DEMO_INSTALL := --quiet --disable-pip-version-check --editable '.[cli]'
 # Prism serves Onedata's upstream API definition as an independent mock (npm, pinned by its lockfile).
 PRISM  := tests/upstream_mock/node_modules/.bin/prism
 
@@ -15,6 +19,19 @@ help: ## List the targets
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
+	@touch $@
+
+# When this Python's pip can install into another environment (--python), the demo's
+# environment gets no pip of its own: creating it then takes no time instead of seconds.
+$(DEMO_STAMP): pyproject.toml
+	@if $(PYTHON) -m pip --help 2>/dev/null | grep -q -- '--python '; then \
+		test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(DEMO_VENV); \
+		echo "installing the package and its cli extra into $(DEMO_VENV)"; \
+		$(PYTHON) -m pip --python $(DEMO_VENV)/bin/python install $(DEMO_INSTALL); \
+	else \
+		test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV); \
+		$(DEMO_VENV)/bin/python -m pip install $(DEMO_INSTALL); \
+	fi
 	@touch $@
 
 $(PRISM): tests/upstream_mock/package-lock.json
@@ -48,8 +65,8 @@ pytest: $(STAMP) $(PRISM) ## Run the test suite
 
 test: lint typecheck spec check-generated pytest ## Every check: lint, types, spec, drift, tests
 
-demo: $(STAMP) ## The whole story against a simulated provider over HTTP on loopback
-	$(BIN)/onedata-workflows demo
+demo: $(DEMO_STAMP) ## The whole story against a simulated provider over HTTP on loopback
+	$(DEMO_VENV)/bin/onedata-workflows demo
 
 bench: $(STAMP) ## Measurements against baselines in the same run: HTTP server, polling and reading cost
 	$(BIN)/python benchmarks/loopback.py

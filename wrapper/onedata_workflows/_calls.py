@@ -12,6 +12,8 @@ I/O: the clients send what these functions build.
 from __future__ import annotations
 
 import json
+import socket
+import ssl
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from types import ModuleType
@@ -209,25 +211,52 @@ def read(call: Call[T], response: httpx.Response, *, secret: str, now: float) ->
     raise ResponseParseError(status, snippet(response.content, secret), reason)
 
 
+NAME_NOT_RESOLVED = "the host name does not resolve"
+REFUSED = "the connection was refused"
+TLS_UNVERIFIED = "TLS certificate verification failed"
+
+
 def transport_error(call: Call[Any], exc: httpx.HTTPError, secret: str) -> TransportError:
     """What a failure to get an answer means, and whether the request may have arrived.
 
-    The httpx error is described, not chained: it holds the request, token and all.
+    The message reads ``<operation> failed <when>: <cause> (<httpx's words>)``, the
+    cause in plain words where it is known. The httpx error is described, not
+    chained: it holds the request, token and all.
     """
     # Only these prove that the request never left: no connection carried it.
     never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
     timed_out = isinstance(exc, httpx.TimeoutException)
     what = "timed out" if timed_out else "failed"
     sent = "before it was sent" if never_sent else "after it may have been sent"
-    message = (
-        f"{call.operation} {what} {sent} ({redact(f'{type(exc).__name__}: {exc}'[:300], secret)})"
-    )
+    words = redact(f"{type(exc).__name__}: {exc}"[:300], secret)
+    cause = _cause(exc)
+    message = f"{call.operation} {what} {sent}: {f'{cause} ({words})' if cause else words}"
     if not never_sent and call.kind is not CallKind.READ:
         return OutcomeUnknown(
             message + "; it may or may not have taken effect", timed_out=timed_out
         )
     kind = RequestTimeout if timed_out else ConnectionFailed
     return kind(message, request_sent=not never_sent)
+
+
+def _cause(exc: BaseException) -> str | None:
+    """The cause of a failed connection in plain words, from the errors under httpx's."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "no connection within the connect timeout"
+    if isinstance(exc, httpx.ReadTimeout):
+        return "no answer within the read timeout"
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx -> httpcore -> the socket's error
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return NAME_NOT_RESOLVED
+        if isinstance(seen, ConnectionRefusedError):
+            return REFUSED
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"{TLS_UNVERIFIED}: {seen.verify_message}"
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
