@@ -12,7 +12,7 @@ import re
 import textwrap
 from collections.abc import Iterator
 
-import attrs
+import msgspec
 import pytest
 from rich.console import Console
 
@@ -165,7 +165,9 @@ def test_the_block_clips_long_lines_on_purpose(fake: FakeOneprovider) -> None:
     execution = Execution.from_model(
         WorkflowExecutionDetails.from_dict(fake.execution(fake.schedule_execution(schema_id)))
     )
-    newer = attrs.evolve(execution, status=ExecutionStatus("awaiting-a-very-long-new-condition"))
+    newer = msgspec.structs.replace(
+        execution, status=ExecutionStatus("awaiting-a-very-long-new-condition")
+    )
     for width in (40, 120):
         console = Console(width=width, file=io.StringIO(), record=True)
         console.print(block(newer, 3725.0))
