@@ -726,3 +726,58 @@ def test_without_rich_a_terminal_gets_plain_lines(
         "(plain progress lines: pip install 'onedata-workflows[cli]' for a live display)\n"
     )
     assert out.getvalue().splitlines()[-1] == f"execution {wid} finished"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_run_and_wait_on_callbacks(cli: Cli, fake: FakeOneprovider) -> None:
+    schema, _ = fake.add_workflow_schema([LaneSpec(duration=900)])
+    polls: list[str] = []
+    fake.on_exchange = lambda operation, request, response: polls.append(operation or "")
+    code, _out, err = cli("run", fake.space_id, schema, "1", "--callback-listen", "127.0.0.1:0")
+    assert code == 0, err
+    assert [c.delivered for c in fake.callbacks] == [True]
+    assert polls.count("get_workflow_execution_details") <= 3, "polled on the callback"
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    scheduled = cli.json("schedule", fake.space_id, schema, "1", "--callback-base", base)
+    wid, url = scheduled["atmWorkflowExecutionId"], scheduled["callback"]
+    assert url.startswith(f"{base}/callbacks/")
+    polls.clear()
+    code, _out, err = cli(
+        "wait", wid, "--callback-listen", f"127.0.0.1:{port}", "--callback-url", url
+    )
+    assert code == 0, err
+    assert fake.callbacks[-1].delivered
+    assert fake.callbacks[-1].url == url
+    assert polls.count("get_workflow_execution_details") <= 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["wait", "w", "--callback-listen", "127.0.0.1:0"], "needs --callback-url"),
+        (["wait", "w", "--callback-url", "http://x/callbacks/a/b"], "needs --callback-listen"),
+        (["wait", "w", "--callback-listen", "nowhere"], "HOST:PORT"),
+        (
+            ["wait", "w", "--callback-listen", "127.0.0.1:0", "--callback-url", "http://x/y"],
+            "--callback-url",
+        ),
+        (["rerun-failed", "w", "--callback-listen", "127.0.0.1:0"], "add --wait"),
+        (
+            ["schedule", "s", "w", "1", "--callback", "http://a", "--callback-base", "http://b"],
+            "not both",
+        ),
+    ],
+)
+def test_callback_options_misused(cli: Cli, argv: list[str], message: str) -> None:
+    code, _out, err = cli(*argv)
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1

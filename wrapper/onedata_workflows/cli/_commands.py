@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from .._callbacks import CallbackReceiver
 from .._errors import NotFoundError, NothingToRepair, OnedataError
 from .._models import Execution, ExecutionStatus, Phase, RepairPlan, RunSummary
 from .._settings import ENV_BASE_URL, ENV_TOKEN, Spelling, api_base_url, host_of, locate
@@ -94,8 +95,12 @@ class Command:
             "ca_bundle": args.ca_bundle,
             "allow_insecure_http": args.allow_http,
             **self.client_options,
-            "sleep": ticking(self.client_options.get("sleep", time.sleep), lambda: self.progress),
         }
+        if "sleep" in self.client_options:
+            # An injected clock: sleeping on it is what moves the display's elapsed time.
+            # On real time the display refreshes by itself, and the client keeps its own
+            # sleep (which it can tell from any other).
+            options["sleep"] = ticking(self.client_options["sleep"], lambda: self.progress)
         if args.request_timeout is not None:
             options["timeout"] = args.request_timeout
         try:
@@ -156,17 +161,74 @@ def schedule(cmd: Command) -> int:
         raise UsageError(f"--store-content is not JSON: {error}") from None
     cmd.subject = f"space {args.space_id} or workflow schema {args.schema_id} revision"
     cmd.subject += f" {args.revision}"
+    callback = _callback_url(args)
     with cmd.connect() as client:
         wid = client.schedule(
             args.space_id,
             args.schema_id,
             args.revision,
             log_level=args.log_level,
-            callback=args.callback,
+            callback=callback,
             store_initial_content=content,
         )
-    cmd.output.result({"atmWorkflowExecutionId": str(wid), "location": wid.location}, str(wid))
+    data = {"atmWorkflowExecutionId": str(wid), "location": wid.location}
+    lines = [str(wid)]
+    if args.callback_base:
+        data["callback"] = callback
+        lines.append(f"callback URL (for wait --callback-url): {callback}")
+    cmd.output.result(data, lines)
     return ExitCode.OK
+
+
+def _callback_url(args: Any) -> str | None:
+    """The URL to schedule with: --callback as given, or a fresh one under --callback-base."""
+    if args.callback and args.callback_base:
+        raise UsageError("give --callback or --callback-base, not both")
+    if not args.callback_base:
+        return str(args.callback) if args.callback else None
+    try:
+        return CallbackReceiver.make_url(args.callback_base)
+    except ValueError as error:
+        raise UsageError(f"--callback-base: {error}") from None
+
+
+@contextlib.contextmanager
+def receiving(args: Any, wid: str | None = None) -> Iterator[CallbackReceiver | None]:
+    """A callback receiver on --callback-listen while the block runs; None without it.
+
+    With ``wid`` (wait), --callback-url is the URL that execution was scheduled with;
+    without (run), the base URL the provider must call.
+    """
+    if not args.callback_listen:
+        if args.callback_url:
+            raise UsageError("--callback-url needs --callback-listen HOST:PORT")
+        yield None
+        return
+    host, _, port = args.callback_listen.rpartition(":")
+    host = host.strip("[]")
+    if not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise UsageError(f"--callback-listen must be HOST:PORT, not {args.callback_listen!r}")
+    public = args.callback_url
+    if wid is not None:
+        if not public:
+            raise UsageError("wait --callback-listen needs --callback-url, the execution's URL")
+        public = public.split("/callbacks/", 1)[0]
+    try:
+        receiver = CallbackReceiver(host, int(port), public_url=public)
+        receiver.start()
+    except ValueError as error:
+        raise UsageError(f"--callback-listen: {error}") from None
+    except OSError as error:
+        raise UsageError(
+            f"cannot listen on {args.callback_listen}: {error.strerror or error}"
+        ) from None
+    with contextlib.closing(receiver):
+        if wid is not None:
+            try:
+                receiver.attach(wid, args.callback_url)
+            except ValueError as error:
+                raise UsageError(f"--callback-url: {error}") from None
+        yield receiver
 
 
 def show(cmd: Command) -> int:
@@ -243,13 +305,18 @@ def wait(cmd: Command) -> int:
     args = cmd.args
     cmd.subject = f"execution {args.wid}"
     cmd.following = args.wid
-    with cmd.connect() as client, cmd.watching() as seen:
+    with (
+        receiving(args, args.wid) as receiver,
+        cmd.connect() as client,
+        cmd.watching() as seen,
+    ):
         execution = client.wait_until_finished(
             args.wid,
             timeout=args.timeout,
             on_update=seen,
             wait_through_suspension=args.through_suspension,
             cancel_on_timeout=args.cancel_on_timeout,
+            callbacks=receiver,
         )
     cmd.ended(execution)
     return exit_code(execution)
@@ -264,15 +331,20 @@ def repair(operation: str) -> Callable[[Command], int]:
         options: dict[str, Any] = {"dry_run": args.dry_run, "timeout": args.timeout}
         if operation == "rerun":
             options["whole_lane"] = args.whole_lane
-        with cmd.connect() as client:
+        waiting = args.wait and not args.dry_run
+        if args.callback_listen and not waiting:
+            raise UsageError("--callback-listen is for waiting: add --wait")
+        with receiving(args, args.wid) as receiver, cmd.connect() as client:
             method = (
                 client.rerun_from_failed_lane if operation == "rerun" else client.retry_failed_lane
             )
             try:
-                if args.wait and not args.dry_run:
+                if waiting:
                     cmd.following = args.wid
                     with cmd.watching() as seen:
-                        plan = method(args.wid, wait=True, on_update=seen, **options)
+                        plan = method(
+                            args.wid, wait=True, on_update=seen, callbacks=receiver, **options
+                        )
                 else:
                     plan = method(args.wid, **options)
             except NothingToRepair as nothing:
@@ -322,13 +394,22 @@ def run(cmd: Command) -> int:
     args = cmd.args
     cmd.subject = f"space {args.space_id} or workflow schema {args.schema_id} revision"
     cmd.subject += f" {args.revision}"
-    with cmd.connect() as client:
+    try:
+        content = json.loads(args.store_content) if args.store_content else None
+    except json.JSONDecodeError as error:
+        raise UsageError(f"--store-content is not JSON: {error}") from None
+    with receiving(args) as receiver, cmd.connect() as client:
+        if receiver is not None and (args.callback or args.callback_base):
+            raise UsageError("--callback-listen gives the execution its URL: drop --callback")
         try:
             with cmd.watching() as seen:
                 summary = client.run(
                     args.space_id,
                     args.schema_id,
                     args.revision,
+                    store_initial_content=content,
+                    log_level=args.log_level,
+                    callback=receiver if receiver is not None else _callback_url(args),
                     max_repairs=args.max_repairs,
                     timeout=args.timeout,
                     on_update=seen,

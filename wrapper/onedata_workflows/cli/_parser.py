@@ -108,6 +108,19 @@ def _groups() -> dict[str, _Parser]:
         help=f"give up waiting after this long; the execution goes on "
         f"(default: {DEFAULT_WAIT_TIMEOUT:g})",
     )
+    group.add_argument(
+        "--callback-listen",
+        metavar="HOST:PORT",
+        help="hear the provider's completion callbacks on this address and poll when told, "
+        "otherwise only every 20 min or more (default: poll only)",
+    )
+    group.add_argument(
+        "--callback-url",
+        metavar="URL",
+        help="with --callback-listen: for run, the base URL the provider must call if not "
+        "HOST:PORT (NAT, a proxy); for wait, the callback URL the execution was scheduled "
+        "with, from schedule --callback-base (default: none)",
+    )
     return {"connection": connection, "output": output, "display": display, "waiting": waiting}
 
 
@@ -187,6 +200,12 @@ def build_parser(out: TextIO | None = None) -> argparse.ArgumentParser:
             "--callback",
             metavar="URL",
             help="URL the provider calls each time the execution stops (default: none)",
+        )
+        sub.add_argument(
+            "--callback-base",
+            metavar="URL",
+            help="give the execution a fresh callback URL under this base, for a later "
+            "wait --callback-listen --callback-url (default: none)",
         )
         sub.add_argument(
             "--store-content",
