@@ -11,6 +11,7 @@ I/O: the clients send what these functions build.
 
 from __future__ import annotations
 
+import importlib
 import json
 import socket
 import ssl
@@ -21,22 +22,6 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 import httpx
-
-from oneprovider_automation_client.api.workflow_execution import (
-    get_workflow_execution_details,
-    list_workflow_executions,
-    schedule_workflow_execution,
-)
-from oneprovider_automation_client.models import (
-    ErrorContext,
-    ErrorDetails,
-    ErrorResponse,
-    LaneRunSelector,
-    WorkflowExecutionPhase,
-    WorkflowExecutionScheduleRequest,
-    WorkflowExecutionScheduleRequestStoreInitialContentOverlay,
-)
-from oneprovider_automation_client.types import UNSET
 
 from . import _arguments as arguments
 from ._auth import redact, snippet
@@ -59,6 +44,20 @@ from ._retry import CallKind
 from ._wire import WorkflowExecutionCreated, WorkflowExecutionDetails, WorkflowExecutionList
 
 T = TypeVar("T")
+
+
+_API = "oneprovider_automation_client.api.workflow_execution"
+
+
+def _generated(operation: str) -> ModuleType:
+    """The generated module of an operation, imported when a call first needs it.
+
+    The generated client takes longer to import than httpx itself, so
+    ``import onedata_workflows`` leaves it until a request is built.
+    """
+    return importlib.import_module(
+        f"oneprovider_automation_client.api.workflow_execution.{operation}"
+    )
 
 
 @attrs.frozen
@@ -106,11 +105,14 @@ def schedule_call(
     log_level: str | None,
     callback: str | None,
 ) -> Call[ExecutionId]:
+    from oneprovider_automation_client import models
+    from oneprovider_automation_client.types import UNSET
+
     overlay: Any = UNSET
     if store_initial_content is not None:
-        overlay = WorkflowExecutionScheduleRequestStoreInitialContentOverlay()
+        overlay = models.WorkflowExecutionScheduleRequestStoreInitialContentOverlay()
         overlay.additional_properties = dict(arguments.check_store_content(store_initial_content))
-    body = WorkflowExecutionScheduleRequest(
+    body = models.WorkflowExecutionScheduleRequest(
         space_id=arguments.check_id("space_id", space_id),
         atm_workflow_schema_id=arguments.check_id("schema_id", schema_id),
         atm_workflow_schema_revision_number=arguments.check_number("revision", revision),
@@ -118,12 +120,14 @@ def schedule_call(
         log_level=UNSET if log_level is None else arguments.check_log_level(log_level),
         callback=UNSET if callback is None else arguments.check_text("callback", callback),
     )
-    kwargs = schedule_workflow_execution._get_kwargs(body=body)
+    kwargs = _generated("schedule_workflow_execution")._get_kwargs(body=body)
     return Call("schedule_workflow_execution", CallKind.SCHEDULE, kwargs, 201, _created)
 
 
 def get_call(wid: str) -> Call[Execution]:
-    kwargs = get_workflow_execution_details._get_kwargs(arguments.check_id("wid", wid))
+    kwargs = _generated("get_workflow_execution_details")._get_kwargs(
+        arguments.check_id("wid", wid)
+    )
     return Call("get_workflow_execution_details", CallKind.READ, kwargs, 200, _execution)
 
 
@@ -132,7 +136,10 @@ def list_call(
 ) -> Call[WorkflowExecutionList]:
     if phase is not None and phase not in tuple(Phase):
         raise ValueError(f"phase must be one of {', '.join(Phase)}, not {phase!r}")
-    kwargs = list_workflow_executions._get_kwargs(
+    from oneprovider_automation_client.models import WorkflowExecutionPhase
+    from oneprovider_automation_client.types import UNSET
+
+    kwargs = _generated("list_workflow_executions")._get_kwargs(
         arguments.check_id("space_id", space_id),
         phase=UNSET if phase is None else WorkflowExecutionPhase(Phase(phase).value),
         limit=arguments.check_page_size(page_size),
@@ -142,18 +149,20 @@ def list_call(
     return Call("list_workflow_executions", CallKind.READ, kwargs, 200, _page)
 
 
-def action_call(module: ModuleType, wid: str) -> Call[None]:
-    kwargs = module._get_kwargs(arguments.check_id("wid", wid))
-    return Call(module.__name__.rpartition(".")[2], CallKind.ACTION, kwargs, 204, _no_body)
+def action_call(operation: str, wid: str) -> Call[None]:
+    kwargs = _generated(operation)._get_kwargs(arguments.check_id("wid", wid))
+    return Call(operation, CallKind.ACTION, kwargs, 204, _no_body)
 
 
-def repeat_call(module: ModuleType, wid: str, lane_index: int, run_number: int) -> Call[None]:
+def repeat_call(operation: str, wid: str, lane_index: int, run_number: int) -> Call[None]:
+    from oneprovider_automation_client.models import LaneRunSelector
+
     selector = LaneRunSelector(
         lane_index=arguments.check_number("lane_index", lane_index),
         lane_run_number=arguments.check_number("run_number", run_number),
     )
-    kwargs = module._get_kwargs(arguments.check_id("wid", wid), body=selector)
-    return Call(module.__name__.rpartition(".")[2], CallKind.ACTION, kwargs, 204, _no_body)
+    kwargs = _generated(operation)._get_kwargs(arguments.check_id("wid", wid), body=selector)
+    return Call(operation, CallKind.ACTION, kwargs, 204, _no_body)
 
 
 def next_page(
@@ -306,6 +315,12 @@ def _onedata_error(
 ) -> tuple[str | None, str, dict[str, Any] | None, dict[str, Any] | None]:
     """(id, description, details, ctx) of an Onedata error body, read by the generated model."""
     try:
+        from oneprovider_automation_client.models import (
+            ErrorContext,
+            ErrorDetails,
+            ErrorResponse,
+        )
+
         error = ErrorResponse.from_dict(json.loads(content)).error
         if not isinstance(error.id, str) or not isinstance(error.description, str):
             return None, "", None, None

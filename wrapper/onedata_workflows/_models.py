@@ -9,13 +9,14 @@ import functools
 import json
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
 import msgspec
 
-from oneprovider_automation_client.models import LaneRun as RawLaneRun
-from oneprovider_automation_client.models import WorkflowExecutionDetails
+if TYPE_CHECKING:  # the generated client is imported when a raw model is first asked for
+    from oneprovider_automation_client.models import LaneRun as RawLaneRun
+    from oneprovider_automation_client.models import WorkflowExecutionDetails
 
 from . import _wire
 from ._reading import decode
@@ -139,6 +140,8 @@ class _Body:
         state = self._state
         if isinstance(state, bytes):
             # The decoder accepted this body, so the generated parser reads it.
+            from oneprovider_automation_client.models import WorkflowExecutionDetails
+
             state = WorkflowExecutionDetails.from_dict(json.loads(state))
             self._state = state
         return state

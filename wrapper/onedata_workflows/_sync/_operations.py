@@ -18,16 +18,6 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from oneprovider_automation_client.api.workflow_execution import (
-    cancel_workflow_execution,
-    delete_workflow_execution,
-    force_continue_workflow_execution,
-    pause_workflow_execution,
-    rerun_workflow_execution,
-    resume_workflow_execution,
-    retry_workflow_execution,
-)
-
 from .. import _calls as calls
 from .. import _settings as settings
 from .._auth import TokenAuth
@@ -222,31 +212,31 @@ class Operations:
 
     def delete(self, wid: str) -> None:
         """Delete a suspended or ended execution."""
-        self._send(calls.action_call(delete_workflow_execution, wid))
+        self._send(calls.action_call("delete_workflow_execution", wid))
 
     def pause(self, wid: str) -> None:
         """Ask a waiting or ongoing execution to pause (it goes through ``stopping``)."""
-        self._send(calls.action_call(pause_workflow_execution, wid))
+        self._send(calls.action_call("pause_workflow_execution", wid))
 
     def resume(self, wid: str) -> None:
         """Resume a paused or interrupted execution."""
-        self._send(calls.action_call(resume_workflow_execution, wid))
+        self._send(calls.action_call("resume_workflow_execution", wid))
 
     def cancel(self, wid: str) -> None:
         """Cancel an execution that has not ended."""
-        self._send(calls.action_call(cancel_workflow_execution, wid))
+        self._send(calls.action_call("cancel_workflow_execution", wid))
 
     def force_continue(self, wid: str) -> None:
         """Continue a failed execution from the lane after the failed one."""
-        self._send(calls.action_call(force_continue_workflow_execution, wid))
+        self._send(calls.action_call("force_continue_workflow_execution", wid))
 
     def rerun(self, wid: str, lane_index: int, run_number: int) -> None:
         """Rerun lane ``lane_index`` (from 1) over every item of its run ``run_number``."""
-        self._send(calls.repeat_call(rerun_workflow_execution, wid, lane_index, run_number))
+        self._send(calls.repeat_call("rerun_workflow_execution", wid, lane_index, run_number))
 
     def retry(self, wid: str, lane_index: int, run_number: int) -> None:
         """Retry lane ``lane_index`` (from 1) over the failed items of its run ``run_number``."""
-        self._send(calls.repeat_call(retry_workflow_execution, wid, lane_index, run_number))
+        self._send(calls.repeat_call("retry_workflow_execution", wid, lane_index, run_number))
 
     def _poll(self, wid: str) -> Execution | OnedataError:
         """One look, without the client's own retries: the waiter decides about errors."""

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any, NoReturn, TextIO
 
 from .. import __version__
-from .._arguments import LOG_LEVELS
+from .._arguments import log_levels
 from .._models import Phase
 from .._settings import API_PATH, ENV_BASE_URL, ENV_HOST, ENV_TOKEN
 from .._waiting import DEFAULT_WAIT_TIMEOUT
@@ -193,7 +193,7 @@ def build_parser(out: TextIO | None = None) -> argparse.ArgumentParser:
         sub.add_argument("revision", type=int, metavar="REVISION", help="its revision number")
         sub.add_argument(
             "--log-level",
-            choices=LOG_LEVELS,
+            choices=log_levels(),
             help="the execution's audit-log level (default: the provider's, info)",
         )
         sub.add_argument(
