@@ -132,12 +132,21 @@ class _Body:
     __slots__ = ("_state",)
 
     def __init__(self, state: bytes | WorkflowExecutionDetails) -> None:
-        self._state = state
+        self._state: bytes | WorkflowExecutionDetails | None = state
+
+    def release(self) -> None:
+        """Drop the body: a view kept only as a last state seen need not hold it."""
+        self._state = None
 
     def model(self) -> WorkflowExecutionDetails:
         # One slot, read once: a thread that finds the bytes parses them itself, and
         # the model replaces the bytes, which it holds in full.
         state = self._state
+        if state is None:
+            raise AttributeError(
+                "the answer behind this execution was not kept (a many-wait keeps only the "
+                "last state seen): get() it again for its raw model"
+            )
         if isinstance(state, bytes):
             # The decoder accepted this body, so the generated parser reads it.
             from oneprovider_automation_client.models import WorkflowExecutionDetails
@@ -325,6 +334,11 @@ class Execution(_View, frozen=True, gc=False):
         if self._source is None:
             raise _no_raw(self)
         return self._source.model()
+
+    def _release_body(self) -> None:
+        """Drop the answer kept for :attr:`raw` (see :meth:`_Body.release`)."""
+        if self._source is not None:
+            self._source.release()
 
     @property
     def phase(self) -> Phase | None:

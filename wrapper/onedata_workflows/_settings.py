@@ -183,13 +183,21 @@ def connection_pool(
     transport: object | None,
     timeout: float | httpx.Timeout,
     verify: bool | ssl.SSLContext,
+    max_connections: int,
 ) -> tuple[Pool, bool]:
-    """The connection pool to use, and whether the client owns (and so closes) it."""
+    """The connection pool to use, and whether the client owns (and so closes) it.
+
+    Every connection the pool may open it also keeps alive: many waits at once reuse
+    their connections instead of opening one per poll.
+    """
     if given is not None and transport is not None:
         raise ValueError("give http_client or transport, not both")
     if given is not None:
         return given, False
-    return make(timeout=timeout, verify=verify, transport=transport), True
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
+    return make(timeout=timeout, verify=verify, transport=transport, limits=limits), True
 
 
 def longest_request(timeout: httpx.Timeout) -> float:

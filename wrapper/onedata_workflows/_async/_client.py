@@ -53,7 +53,8 @@ class AsyncWorkflowClient(AsyncOperations):
             wid = await client.schedule(space_id, schema_id, revision)
             print((await client.get(wid)).status)
 
-    It keeps one connection pool for its lifetime; close it (or use ``async with``).
+    It keeps one connection pool for its lifetime (``max_connections``, each kept
+    alive); close it (or use ``async with``).
     Requests time out (10 s to connect, 30 s to read), TLS is verified, plain http
     goes only to loopback unless ``allow_insecure_http``. Reads are retried on
     connection failures and 502/503/504 by ``retry``; actions only when they provably
@@ -456,7 +457,7 @@ class AsyncWorkflowClient(AsyncOperations):
                     for wid, outcome in done:
                         decision = self._decided(board.record(wid, outcome, self._monotonic()))
                         if decision.done and isinstance(outcome, Execution):
-                            logger.info("%s", board.waiters[wid].ending())
+                            logger.info("execution %s is %s", wid, outcome.status)
                             yield outcome
                     if board.overdue(self._monotonic(), grace):
                         await polls.cancel()

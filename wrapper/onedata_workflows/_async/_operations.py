@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
+from .. import _arguments as arguments
 from .. import _calls as calls
 from .. import _settings as settings
 from .._auth import TokenAuth
@@ -52,6 +53,7 @@ class AsyncOperations:
         allow_insecure_http: bool = False,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_connections: int = 100,
         sleep: Callable[[float], Awaitable[None]] = async_sleep,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
@@ -70,6 +72,7 @@ class AsyncOperations:
             transport,
             timeout,
             settings.tls(verify, ca_bundle),
+            arguments.check_count("max_connections", max_connections),
         )
         self._sleep = sleep
         # A simulated provider's transport says which clock it runs on.

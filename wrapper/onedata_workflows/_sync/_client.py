@@ -54,7 +54,8 @@ class WorkflowClient(Operations):
             wid = client.schedule(space_id, schema_id, revision)
             print((client.get(wid)).status)
 
-    It keeps one connection pool for its lifetime; close it (or use ``with``).
+    It keeps one connection pool for its lifetime (``max_connections``, each kept
+    alive); close it (or use ``with``).
     Requests time out (10 s to connect, 30 s to read), TLS is verified, plain http
     goes only to loopback unless ``allow_insecure_http``. Reads are retried on
     connection failures and 502/503/504 by ``retry``; actions only when they provably
@@ -457,7 +458,7 @@ class WorkflowClient(Operations):
                     for wid, outcome in done:
                         decision = self._decided(board.record(wid, outcome, self._monotonic()))
                         if decision.done and isinstance(outcome, Execution):
-                            logger.info("%s", board.waiters[wid].ending())
+                            logger.info("execution %s is %s", wid, outcome.status)
                             yield outcome
                     if board.overdue(self._monotonic(), grace):
                         polls.cancel()

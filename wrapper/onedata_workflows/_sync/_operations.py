@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
+from .. import _arguments as arguments
 from .. import _calls as calls
 from .. import _settings as settings
 from .._auth import TokenAuth
@@ -53,6 +54,7 @@ class Operations:
         allow_insecure_http: bool = False,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
+        max_connections: int = 100,
         sleep: Callable[[float], None] = sync_sleep,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
@@ -71,6 +73,7 @@ class Operations:
             transport,
             timeout,
             settings.tls(verify, ca_bundle),
+            arguments.check_count("max_connections", max_connections),
         )
         self._sleep = sleep
         # A simulated provider's transport says which clock it runs on.
