@@ -794,12 +794,14 @@ def test_many_waits_reuse_their_connections_and_keep_little(
             monotonic=fake.now,
             max_connections=50,
         )
-        pool = client._http._transport._pool
-        assert pool._max_connections == pool._max_keepalive_connections == 50
+        transport = client._http._transport
+        for shard in transport._shards:
+            assert shard._pool._max_connections == shard._pool._max_keepalive_connections
+        assert sum(shard._pool._max_connections for shard in transport._shards) == 50
         opened: list[object] = []
 
         def note(*_: object) -> None:
-            opened.extend(c for c in list(pool.connections) if c not in opened)
+            opened.extend(c for c in transport.connections if c not in opened)
 
         client._http.event_hooks["response"].append(
             note if kind == "sync" else awaitable_hook(note)

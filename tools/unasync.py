@@ -34,6 +34,7 @@ SUBSTITUTIONS = [
     (r"\bAsyncOperations\b", "Operations"),
     (r"\bAsyncPolls\b", "Polls"),
     (r"\bAsyncSignal\b", "Signal"),
+    (r"\bAsyncShardedTransport\b", "ShardedTransport"),
     (r"\basync_sleep\b", "sync_sleep"),
     (r"\bAsyncIterator\b", "Iterator"),
     (r"Callable\[\[float\], Awaitable\[None\]\]", "Callable[[float], None]"),

@@ -10,10 +10,11 @@ the async half is used: the sync client never loads it.
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
@@ -37,11 +38,17 @@ async def async_sleep(seconds: float) -> None:
 
 
 class AsyncPolls(Generic[T]):
-    """At most ``limit`` polls running as asyncio tasks; cancelled when the block ends."""
+    """At most ``limit`` polls running as asyncio tasks; cancelled when the block ends.
+
+    A finished poll reports itself (a done callback), so waiting costs the same
+    however many polls are out.
+    """
 
     def __init__(self, limit: int) -> None:
         self._limit = limit
         self._running: dict[asyncio.Task[T], str] = {}
+        self._finished: list[asyncio.Task[T]] = []
+        self._news: asyncio.Event | None = None
 
     @property
     def room(self) -> int:
@@ -59,7 +66,28 @@ class AsyncPolls(Generic[T]):
         async def run() -> T:
             return await poll(*args)
 
-        self._running[asyncio.ensure_future(run())] = key
+        task = asyncio.ensure_future(run())
+        self._running[task] = key
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[T]) -> None:
+        if task in self._running:
+            self._finished.append(task)
+            if self._news is not None:
+                self._news.set()
+
+    async def _news_within(self, seconds: float) -> None:
+        """Return when a poll has finished, or after ``seconds`` (real)."""
+        import asyncio
+
+        if self._finished:
+            return
+        if self._news is None:
+            self._news = asyncio.Event()
+        self._news.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._news.wait()
 
     async def wait(
         self,
@@ -81,25 +109,20 @@ class AsyncPolls(Generic[T]):
 
         stalled: list[str] = []
         if sleep is async_sleep or sleep is asyncio.sleep:
-            done, _ = await asyncio.wait(
-                self._running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-            )
+            await self._news_within(timeout)
         else:
-            done, _ = await asyncio.wait(
-                self._running, timeout=SETTLE, return_when=asyncio.FIRST_COMPLETED
-            )
-            if not done and due_in is not None:
+            await self._news_within(SETTLE)
+            if not self._finished and due_in is not None:
                 await sleep(due_in)
-                done = {task for task in self._running if task.done()}
-            elif not done:
-                done, late = await asyncio.wait(
-                    self._running, timeout=patience, return_when=asyncio.FIRST_COMPLETED
-                )
-                if not done:
+            elif not self._finished:
+                await self._news_within(patience)
+                if not self._finished:
+                    late = list(self._running)
                     stalled = [self._running.pop(task) for task in late]
                     for task in late:
                         task.cancel()
                     await asyncio.gather(*late, return_exceptions=True)
+        done, self._finished = self._finished, []
         return [(self._running.pop(task), task.result()) for task in done], stalled
 
     async def cancel(self) -> None:
@@ -108,6 +131,7 @@ class AsyncPolls(Generic[T]):
 
         tasks = list(self._running)
         self._running.clear()
+        self._finished.clear()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -127,14 +151,16 @@ class AsyncPolls(Generic[T]):
 class Polls(Generic[T]):
     """At most ``limit`` polls running on a thread pool; abandoned when the block ends.
 
-    A thread cannot be cancelled: a poll still running when the block ends finishes
-    on its own, within its request timeout, and its result is dropped.
+    A finished poll reports itself on a queue, so waiting costs the same however many
+    polls are out. A thread cannot be cancelled: a poll still running when the block
+    ends finishes on its own, within its request timeout, and its result is dropped.
     """
 
     def __init__(self, limit: int) -> None:
         self._limit = limit
         self._pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="onedata-poll")
         self._running: dict[Future[T], str] = {}
+        self._finished: queue.SimpleQueue[Future[T]] = queue.SimpleQueue()
 
     @property
     def room(self) -> int:
@@ -147,7 +173,20 @@ class Polls(Generic[T]):
 
     def start(self, key: str, poll: Callable[..., T], *args: Any) -> None:
         """Start ``poll(*args)``; its result comes back from :meth:`wait` under ``key``."""
-        self._running[self._pool.submit(poll, *args)] = key
+        future = self._pool.submit(poll, *args)
+        self._running[future] = key
+        future.add_done_callback(self._finished.put)
+
+    def _take(self, seconds: float | None) -> list[Future[T]]:
+        """The polls finished within ``seconds`` (real; 0: those already finished)."""
+        done = []
+        with contextlib.suppress(queue.Empty):
+            done.append(
+                self._finished.get(timeout=seconds) if seconds else self._finished.get_nowait()
+            )
+            while True:
+                done.append(self._finished.get_nowait())
+        return [future for future in done if future in self._running]
 
     def wait(
         self,
@@ -168,16 +207,16 @@ class Polls(Generic[T]):
         """
         stalled: list[str] = []
         if sleep is sync_sleep:
-            done, _ = wait(self._running, timeout=timeout, return_when=FIRST_COMPLETED)
+            done = self._take(timeout)
         else:
-            done, _ = wait(self._running, timeout=SETTLE, return_when=FIRST_COMPLETED)
+            done = self._take(SETTLE)
             if not done and due_in is not None:
                 sleep(due_in)
-                done = {future for future in self._running if future.done()}
+                done = self._take(0)
             elif not done:
-                done, late = wait(self._running, timeout=patience, return_when=FIRST_COMPLETED)
+                done = self._take(patience)
                 if not done:
-                    stalled = [self._running.pop(future) for future in late]
+                    stalled = [self._running.pop(future) for future in list(self._running)]
         return [(self._running.pop(future), future.result()) for future in done], stalled
 
     def cancel(self) -> None:

@@ -175,10 +175,14 @@ def tls(verify: bool, ca_bundle: str | os.PathLike[str] | None) -> bool | ssl.SS
 
 
 Pool = TypeVar("Pool", httpx.Client, httpx.AsyncClient)
+KEEPALIVE_EXPIRY = 60.0
+"""Seconds an idle connection is kept: polls minutes apart still find it open (under the
+75 s that common proxies keep one), where httpx's default of 5 s would reconnect each time."""
 
 
 def connection_pool(
     make: Callable[..., Pool],
+    sharded: Callable[..., object],
     given: Pool | None,
     transport: object | None,
     timeout: float | httpx.Timeout,
@@ -187,17 +191,18 @@ def connection_pool(
 ) -> tuple[Pool, bool]:
     """The connection pool to use, and whether the client owns (and so closes) it.
 
-    Every connection the pool may open it also keeps alive: many waits at once reuse
-    their connections instead of opening one per poll.
+    An owned pool is ``sharded`` (see ``_pool``): it opens at most ``max_connections``
+    and keeps every one alive, so many waits at once reuse their connections.
     """
     if given is not None and transport is not None:
         raise ValueError("give http_client or transport, not both")
     if given is not None:
         return given, False
-    limits = httpx.Limits(
-        max_connections=max_connections, max_keepalive_connections=max_connections
-    )
-    return make(timeout=timeout, verify=verify, transport=transport, limits=limits), True
+    if transport is None:
+        transport = sharded(
+            max_connections=max_connections, verify=verify, keepalive_expiry=KEEPALIVE_EXPIRY
+        )
+    return make(timeout=timeout, verify=verify, transport=transport), True
 
 
 def longest_request(timeout: httpx.Timeout) -> float:

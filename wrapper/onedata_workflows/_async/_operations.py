@@ -24,6 +24,7 @@ from .._auth import TokenAuth
 from .._concurrency import async_sleep
 from .._errors import OnedataError
 from .._models import Execution, ExecutionId, Phase
+from .._pool import AsyncShardedTransport
 from .._retry import RetryPolicy
 from .._wire import WorkflowExecutionList
 
@@ -68,6 +69,7 @@ class AsyncOperations:
         """When failed calls are sent again."""
         self._http, self._owns_http = settings.connection_pool(
             httpx.AsyncClient,
+            AsyncShardedTransport,
             http_client,
             transport,
             timeout,

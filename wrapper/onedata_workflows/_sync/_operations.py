@@ -25,6 +25,7 @@ from .._auth import TokenAuth
 from .._concurrency import sync_sleep
 from .._errors import OnedataError
 from .._models import Execution, ExecutionId, Phase
+from .._pool import ShardedTransport
 from .._retry import RetryPolicy
 from .._wire import WorkflowExecutionList
 
@@ -69,6 +70,7 @@ class Operations:
         """When failed calls are sent again."""
         self._http, self._owns_http = settings.connection_pool(
             httpx.Client,
+            ShardedTransport,
             http_client,
             transport,
             timeout,
