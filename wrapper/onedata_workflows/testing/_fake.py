@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -199,6 +200,32 @@ class FakeOneprovider:
         self.sync()
         with self._lock:
             return self._engine.details(self._engine.executions[wid])
+
+    def audit_log(self, wid: str) -> list[dict[str, Any]]:
+        """The entries of an execution's system audit log, oldest first, as the dump has them."""
+        self.sync()
+        with self._lock:
+            entries: list[dict[str, Any]] = json.loads(
+                self._engine.executions[wid].audit_log.dump()
+            )
+            return entries
+
+    def log_user_entry(
+        self, wid: str, content: Mapping[str, Any], *, severity: str = "info"
+    ) -> None:
+        """Append an entry from a lambda (source ``user``): a task whose results go to the log."""
+        self.sync()
+        with self._lock:
+            self._engine.executions[wid].audit_log.append(severity, dict(content), source="user")
+
+    def remove_audit_log(self, wid: str) -> None:
+        """Leave an execution without an audit log, as one made by a release before them.
+
+        Its details then carry ``systemAuditLogStoreId: null``, and the store it had is
+        unknown (404).
+        """
+        with self._lock:
+            self._engine.executions[wid].audit_log_store_id = None
 
     # -- the provider's conditions ---------------------------------------------
 
