@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 import attrs
 
 from oneprovider_automation_client.models import LaneRun as RawLaneRun
 from oneprovider_automation_client.models import WorkflowExecutionDetails
+
+if TYPE_CHECKING:
+    from ._diagnosis import Diagnosis
 
 
 class _OpenEnum(StrEnum):
@@ -307,7 +310,14 @@ class RunSummary:
     transient_errors: int
     elapsed: float
     """Seconds from scheduling to the end, on the client's monotonic clock."""
+    diagnosis: Diagnosis | None = attrs.field(default=None, repr=False)
+    """Why the execution did not finish, and what to do next; None when it finished."""
 
     @property
     def succeeded(self) -> bool:
         return self.execution.status is ExecutionStatus.FINISHED
+
+    @property
+    def reason(self) -> str | None:
+        """Why the execution did not finish, in one line; None when it finished."""
+        return self.diagnosis.reason if self.diagnosis is not None else None
