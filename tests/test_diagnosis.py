@@ -25,6 +25,7 @@ from onedata_workflows import (
 )
 from onedata_workflows.testing import FakeOneprovider, Fault, LaneSpec, Outcome
 
+from .clients import make_client
 from .test_repair import executions
 
 Stage = Callable[[FakeOneprovider], str]
@@ -381,3 +382,20 @@ def test_the_next_step_is_always_one_the_service_accepts(execution: Any) -> None
             assert run.lane_index < len(execution.lanes)
     if diagnosis.next_step is NextStep.NOTHING:
         assert diagnosis.plan is None
+
+
+@pytest.mark.parametrize("case", ["threshold crossed", "paused by a shutdown", "crashed"])
+def test_over_http(kind: str, loop: Any, case: str) -> None:
+    """The served simulator, as a client elsewhere sees it: every exchange checked by the spec."""
+    stage, _status, failure, _run, step, _alternatives, _words = CASES[case]
+    fake = FakeOneprovider()
+    wid = stage(fake)
+    with (
+        fake.serve() as base_url,
+        make_client(
+            kind, loop, base_url=base_url, token=fake.token, sleep=fake.sleep, monotonic=fake.now
+        ) as client,
+    ):
+        diagnosis = client.diagnose(wid)
+        assert (diagnosis.kind, diagnosis.next_step, diagnosis.log_read) == (failure, step, True)
+        carry_out(client, wid, step, diagnosis)
