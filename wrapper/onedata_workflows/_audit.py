@@ -251,6 +251,10 @@ class DumpReader:
         self._utf8 = codecs.getincrementaldecoder("utf-8")()
         self._text = ""
         self._pos = 0
+        # Text not joined to _text yet: joining only when a parse is worth trying keeps
+        # the copying linear even for one entry that arrives in many pieces.
+        self._pending: list[str] = []
+        self._pending_size = 0
         self._state = "start"  # start, first, element, after, end
         self._read = 0
         self._total = 0
@@ -262,11 +266,16 @@ class DumpReader:
         if self._read > self._max_bytes:
             self._fail(f"the dump is larger than max_bytes={self._max_bytes}")
         self._decode(chunk, final=False)
+        waiting = len(self._text) - self._pos + self._pending_size
+        if self._tried and waiting < 2 * self._tried:
+            return  # the entry in progress is not all there: wait for twice as much
+        self._join()
         self._advance(final=False)
 
     def close(self) -> AuditLog:
         """The log, once the whole body has been fed."""
         self._decode(b"", final=True)
+        self._join()
         self._advance(final=True)
         if self._state != "end":
             self._fail("the body ends before the array does")
@@ -274,12 +283,20 @@ class DumpReader:
 
     def _decode(self, chunk: bytes, *, final: bool) -> None:
         try:
-            self._text += self._utf8.decode(chunk, final)
+            text = self._utf8.decode(chunk, final)
         except UnicodeDecodeError as exc:
             reason = f"not UTF-8: {exc.reason}"
         else:
+            self._pending.append(text)
+            self._pending_size += len(text)
             return
         self._fail(reason)  # outside the handler: no exception chain keeps the body
+
+    def _join(self) -> None:
+        """Drop what was read, add what is pending."""
+        if self._pending:
+            self._text = self._text[self._pos :] + "".join(self._pending)
+            self._pos, self._pending, self._pending_size = 0, [], 0
 
     def _advance(self, *, final: bool) -> None:
         while True:
@@ -307,17 +324,12 @@ class DumpReader:
                 self._state = "after"
             else:
                 self._fail("data after the end of the array")
-        if self._pos > 65536 and self._pos * 2 > len(self._text):
-            self._text, self._pos = self._text[self._pos :], 0
 
     def _element(self, final: bool) -> None:
         """Parse the entry at the current position, or raise _Incomplete to wait for more."""
         if self._text[self._pos] != "{":
             self._fail(f"entry {self._total} is not a JSON object")
         available = len(self._text) - self._pos
-        # Retry a failed parse only once the text has doubled: linear in the body.
-        if not final and available < 2 * self._tried:
-            raise _Incomplete
         # Failures are noted and raised outside the handlers: a JSONDecodeError holds the
         # whole text it was given, which no exception chain may keep.
         try:
