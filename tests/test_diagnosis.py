@@ -399,3 +399,15 @@ def test_over_http(kind: str, loop: Any, case: str) -> None:
         diagnosis = client.diagnose(wid)
         assert (diagnosis.kind, diagnosis.next_step, diagnosis.log_read) == (failure, step, True)
         carry_out(client, wid, step, diagnosis)
+
+
+def test_an_execution_already_read_saves_a_request(
+    virtual_client: Any, fake: FakeOneprovider
+) -> None:
+    wid = ended(LaneSpec(outcomes=[Outcome.FAIL]))(fake)
+    execution = virtual_client.wait_until_finished(wid)
+    seen: list[str | None] = []
+    fake.on_exchange = lambda operation, request, response: seen.append(operation)
+    diagnosis = virtual_client.diagnose(execution)
+    assert seen == ["get_execution_store_dump"]
+    assert diagnosis == virtual_client.diagnose(wid)

@@ -238,14 +238,16 @@ class WorkflowClient(Operations):
             raise NoAuditLog(wid)
         return self.dump_audit_log(store_id, tail=tail, max_bytes=max_bytes)
 
-    def diagnose(self, wid: str) -> Diagnosis:
+    def diagnose(self, wid: str | Execution) -> Diagnosis:
         """Why the execution stopped (or has not), and the next step the service would accept.
 
-        Reads the execution and the newest entries of its audit log (two requests). A
-        log that cannot be read leaves a diagnosis from the details alone, whose
-        ``log_error`` says why; a failure to read the execution raises.
+        Reads the execution and the newest entries of its audit log (two requests); an
+        :class:`Execution` already read (the end of a wait) saves the first. A log that
+        cannot be read leaves a diagnosis from the details alone, whose ``log_error``
+        says why; a failure to read the execution raises.
         """
-        return self._diagnosis(self.get(wid), retry=True)
+        execution = wid if isinstance(wid, Execution) else self.get(wid)
+        return self._diagnosis(execution, retry=True)
 
     def _diagnosis(self, execution: Execution, *, retry: bool) -> Diagnosis:
         """The diagnosis of ``execution``, with its audit log when that can be read.
