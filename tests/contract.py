@@ -130,7 +130,7 @@ class ContractChecker:
             body = json.loads(response.body)
         except ValueError:
             return [*problems, "body is not JSON"]
-        # Every body is JSON, whatever it is labelled (the dump declares octet-stream).
+        # Every body is JSON, whatever it is labelled (the dump may come as octet-stream).
         schema = content[media_type]["schema"]
         return problems + [
             f"body: {e.message} at {list(e.absolute_path)}"

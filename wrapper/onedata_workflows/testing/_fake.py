@@ -20,6 +20,7 @@ from ._executions import Ids
 from ._faults import Disconnect, Fault, FaultKind, Faults
 from ._scenario import LaneSpec, Timing
 from ._service import (
+    DumpMediaType,
     ErrorShape,
     LocationStyle,
     Privilege,
@@ -49,6 +50,9 @@ class FakeOneprovider:
     with :meth:`add_workflow_schema`, then use :meth:`client` or :meth:`async_client`
     (our clients, wired to this provider and its clock), :meth:`transport` (in-process
     httpx) or :meth:`serve` (real HTTP on 127.0.0.1).
+
+    ``dump_media_type="application/octet-stream"`` labels audit-log dumps with the type
+    their route declares, rather than the one the service's streaming code sets.
     """
 
     def __init__(
@@ -59,6 +63,7 @@ class FakeOneprovider:
         timing: Timing | None = None,
         error_shape: ErrorShape = "ctx",
         location_style: LocationStyle = "documented",
+        dump_media_type: DumpMediaType = "application/json",
         domain: str = "oneprovider.test",
         seed: int = 0,
         callback_sender: CallbackSender = post_callback,
@@ -78,6 +83,7 @@ class FakeOneprovider:
             error_shape=error_shape,
             location_style=location_style,
             now_ms=lambda: int(self.clock.now() * 1000),
+            dump_media_type=dump_media_type,
         )
         self._faults = Faults(self._rng)
         self._callback_sender = callback_sender

@@ -36,6 +36,7 @@ from ._scenario import LaneSpec
 BASE_PATH = "/api/v3/oneprovider"
 ErrorShape = Literal["ctx", "plain"]
 LocationStyle = Literal["documented", "as_coded"]
+DumpMediaType = Literal["application/json", "application/octet-stream"]
 
 
 class Privilege(StrEnum):
@@ -152,12 +153,14 @@ class Service:
         error_shape: ErrorShape,
         location_style: LocationStyle,
         now_ms: Callable[[], int],
+        dump_media_type: DumpMediaType = "application/json",
     ) -> None:
         self.engine = engine
         self.provider_id = provider_id
         self.domain = domain
         self.error_shape = error_shape
         self.location_style = location_style
+        self.dump_media_type = dump_media_type
         self._now_ms = now_ms
         self.users: dict[str, User] = {}
         self.spaces: dict[str, Space] = {}
@@ -371,7 +374,7 @@ class Service:
     def _get_execution_store_dump(
         self, request: RawRequest, segments: list[str], user: User | None
     ) -> RawResponse:
-        """An audit-log store, as one JSON array labelled ``application/octet-stream``.
+        """An audit-log store, as one JSON array (labelled ``dump_media_type``).
 
         The checks come in the service's order: the store (404), access to its
         execution's details (403), then its type (400 ``notSupported``).
@@ -390,7 +393,7 @@ class Service:
         at = time.strftime("%Y-%m-%d_%H-%M-%S", time.gmtime(self._now_ms() // 1000))
         name = f"{ex.id[:12]}.audit_log.{WORKFLOW_AUDIT_LOG_NAME}.{at}.json"
         headers = (
-            ("content-type", "application/octet-stream"),
+            ("content-type", self.dump_media_type),
             ("content-disposition", f'attachment; filename="{name}"'),
         )
         return RawResponse(200, headers, ex.audit_log.dump())

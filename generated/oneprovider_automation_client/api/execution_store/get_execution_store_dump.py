@@ -118,7 +118,9 @@ def sync_detailed(
 
     The route declares that it produces `application/octet-stream`, so a request
     whose `Accept` header excludes that type answers 406: send `Accept: */*`.
-    The body is JSON whichever type the answer is labelled with.
+    The code that streams the answer labels it `application/json`
+    (`atm_store_dump_download_utils`), but the route's declared type may reach a
+    client instead: the body is JSON whichever of the two it is labelled with.
 
     Args:
         store_id (str):
@@ -171,7 +173,9 @@ def sync(
 
     The route declares that it produces `application/octet-stream`, so a request
     whose `Accept` header excludes that type answers 406: send `Accept: */*`.
-    The body is JSON whichever type the answer is labelled with.
+    The code that streams the answer labels it `application/json`
+    (`atm_store_dump_download_utils`), but the route's declared type may reach a
+    client instead: the body is JSON whichever of the two it is labelled with.
 
     Args:
         store_id (str):
@@ -219,7 +223,9 @@ async def asyncio_detailed(
 
     The route declares that it produces `application/octet-stream`, so a request
     whose `Accept` header excludes that type answers 406: send `Accept: */*`.
-    The body is JSON whichever type the answer is labelled with.
+    The code that streams the answer labels it `application/json`
+    (`atm_store_dump_download_utils`), but the route's declared type may reach a
+    client instead: the body is JSON whichever of the two it is labelled with.
 
     Args:
         store_id (str):
@@ -270,7 +276,9 @@ async def asyncio(
 
     The route declares that it produces `application/octet-stream`, so a request
     whose `Accept` header excludes that type answers 406: send `Accept: */*`.
-    The body is JSON whichever type the answer is labelled with.
+    The code that streams the answer labels it `application/json`
+    (`atm_store_dump_download_utils`), but the route's declared type may reach a
+    client instead: the body is JSON whichever of the two it is labelled with.
 
     Args:
         store_id (str):
