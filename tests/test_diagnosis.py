@@ -7,6 +7,7 @@ alternative it names, on an execution staged the same way).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -23,10 +24,11 @@ from onedata_workflows import (
     diagnose,
     plan_repair,
 )
+from onedata_workflows._audit import DumpReader
 from onedata_workflows.testing import FakeOneprovider, Fault, LaneSpec, Outcome
 
 from .clients import make_client
-from .test_repair import executions
+from .test_repair import execution_of, executions
 
 Stage = Callable[[FakeOneprovider], str]
 
@@ -411,3 +413,86 @@ def test_an_execution_already_read_saves_a_request(
     diagnosis = virtual_client.diagnose(execution)
     assert seen == ["get_execution_store_dump"]
     assert diagnosis == virtual_client.diagnose(wid)
+
+
+# -- logs as the service writes them, beyond what the simulator stages --------------------
+
+
+def run_of(number: int, status: str, *, retriable: bool = False) -> dict[str, Any]:
+    return {
+        "runNumber": number,
+        "originRunNumber": None,
+        "runType": "regular",
+        "status": status,
+        "iteratedStoreId": "s",
+        "exceptionStoreId": "e",
+        "parallelBoxes": [],
+        "isRetriable": retriable,
+        "isRerunable": True,
+    }
+
+
+def log_of(*entries: tuple[str, str, dict[str, Any] | None]) -> list[Any]:
+    reader = DumpReader("store")
+    reader.feed(
+        json.dumps(
+            [
+                {
+                    "index": str(i),
+                    "timestamp": 1_700_000_000_000 + i,
+                    "source": "system",
+                    "severity": severity,
+                    "content": {"description": text, **({"details": d} if d else {})},
+                }
+                for i, (severity, text, d) in enumerate(entries)
+            ]
+        ).encode()
+    )
+    return list(reader.close())
+
+
+def test_a_lane_that_failed_to_prepare() -> None:
+    execution = execution_of(
+        "failed",
+        [
+            {"schemaId": "a", "runs": [run_of(1, "finished")]},
+            {"schemaId": "b", "runs": [run_of(1, "failed")]},
+            {"schemaId": "c", "runs": []},
+        ],
+    )
+    entries = log_of(
+        ("notice", "Scheduled execution.", None),
+        (
+            "critical",
+            "[Lane: 3] Failed to prepare next run.",
+            {"reason": {"id": "atmStoreCreationFailed", "description": "Failed to create store."}},
+        ),
+        ("notice", "Stopping execution...", {"reason": "failure"}),
+        ("notice", "Stopped execution.", {"status": "failed"}),
+    )
+    diagnosis = diagnose(execution, entries)
+    assert diagnosis.kind is FailureKind.RUN_FAILED
+    assert (
+        "Failed to prepare next run (atmStoreCreationFailed: Failed to create store)"
+        in diagnosis.reason
+    )
+    assert (diagnosis.next_step, diagnosis.alternatives) == (
+        NextStep.RERUN,
+        (NextStep.FORCE_CONTINUE,),
+    )
+    assert [e.lane_index for e in diagnosis.entries] == [3, None, None]
+
+
+def test_a_session_lost_and_a_user_entry() -> None:
+    execution = execution_of("interrupted", [{"schemaId": "a", "runs": [run_of(4, "interrupted")]}])
+    entries = log_of(
+        ("notice", "Resuming execution...", None),
+        ("critical", "Failed to acquire user session.", {"reason": {"id": "unauthorized"}}),
+        ("notice", "Stopping execution...", {"reason": "interrupt"}),
+        ("verbose", "[Task: 1a2b...] something new", None),
+    )
+    diagnosis = diagnose(execution, entries)
+    assert diagnosis.kind is FailureKind.INTERRUPTED
+    assert "Failed to acquire user session (unauthorized)" in diagnosis.reason
+    assert diagnosis.entries[-1].message == "something new", "an unknown severity is cited"
+    assert diagnose(execution, []).reason.endswith("what it had done is kept")

@@ -243,15 +243,22 @@ def _crossed_threshold(entry: AuditLogEntry, run: LaneRun | None) -> bool:
 
 
 def _explaining(entries: list[AuditLogEntry], run: LaneRun | None) -> list[AuditLogEntry]:
-    """The entries that say why: severe ones, stops and their reasons, retries, the end."""
+    """The entries that say why: severe ones, stops and their reasons, retries, the end.
+
+    Those about another lane only when critical or worse: a lane prepared in advance
+    can fail the run before it.
+    """
     cited = [
         entry
         for entry in entries
-        if _about(entry, run)
-        and (
-            entry.severity.at_least(Severity.WARNING)
-            or entry.reason is not None
-            or entry.message in _ALWAYS_CITED
+        if entry.severity.at_least(Severity.CRITICAL)
+        or (
+            _about(entry, run)
+            and (
+                entry.severity.at_least(Severity.WARNING)
+                or entry.reason is not None
+                or entry.message in _ALWAYS_CITED
+            )
         )
     ]
     return cited[-MAX_ENTRIES:]
@@ -260,12 +267,13 @@ def _explaining(entries: list[AuditLogEntry], run: LaneRun | None) -> list[Audit
 def _cause(cited: list[AuditLogEntry]) -> str | None:
     """The words of the most severe entry that is more than a stop's bookkeeping.
 
-    Of equally severe ones, the newest: after automatic retries, the last run's.
+    Of equally severe ones, the newest: after automatic retries, the last run's. A
+    severity this library does not know comes after every known one.
     """
     causes = [e for e in reversed(cited) if e.message not in _NOT_A_CAUSE]
     if not causes:
         return None
-    worst = min(causes, key=lambda e: e.severity.rank if e.severity.rank is not None else -1)
+    worst = min(causes, key=lambda e: e.severity.rank if e.severity.rank is not None else 8)
     text = (worst.message or worst.description or "").rstrip(".")
     detail = (worst.reason or "").rstrip(".")
     return f"{text} ({detail})" if detail and detail not in text else text
