@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# make demo needs only the package and its cli extra: its own environment, no dev tools.
+DEMO_VENV  := .venv-demo
+DEMO_STAMP := $(DEMO_VENV)/.installed
+DEMO_INSTALL := --quiet --disable-pip-version-check --editable '.[cli]'
 # Prism serves Onedata's upstream API definition as an independent mock (npm, pinned by its lockfile).
 PRISM  := tests/upstream_mock/node_modules/.bin/prism
 
@@ -17,18 +21,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --editable '.[dev]'
 	@touch $@
 
+# When this Python's pip can install into another environment (--python), the demo's
+# environment gets no pip of its own: creating it then takes no time instead of seconds.
+$(DEMO_STAMP): pyproject.toml
+	@if $(PYTHON) -m pip --help 2>/dev/null | grep -q -- '--python '; then \
+		test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv --without-pip $(DEMO_VENV); \
+		echo "installing the package and its cli extra into $(DEMO_VENV)"; \
+		$(PYTHON) -m pip --python $(DEMO_VENV)/bin/python install $(DEMO_INSTALL); \
+	else \
+		test -x $(DEMO_VENV)/bin/python || $(PYTHON) -m venv $(DEMO_VENV); \
+		$(DEMO_VENV)/bin/python -m pip install $(DEMO_INSTALL); \
+	fi
+	@touch $@
+
 $(PRISM): tests/upstream_mock/package-lock.json
 	cd tests/upstream_mock && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
 venv: $(STAMP) ## Create .venv and install the project with its pinned dev tools
 
-generate: $(STAMP) ## Rewrite generated/ from openapi.yaml and the sync client from the async one
+generate: $(STAMP) ## Rewrite generated/ and the answer decoders from openapi.yaml, the sync client from the async one
 	$(BIN)/python tools/codegen.py generate
+	$(BIN)/python tools/wire.py generate
 	$(BIN)/python tools/unasync.py generate
 
 check-generated: $(STAMP) ## Fail if generated code differs from what its source produces
 	$(BIN)/python tools/codegen.py check
+	$(BIN)/python tools/wire.py check
 	$(BIN)/python tools/unasync.py check
 
 lint: $(STAMP) ## ruff lint and format check
@@ -46,10 +65,11 @@ pytest: $(STAMP) $(PRISM) ## Run the test suite
 
 test: lint typecheck spec check-generated pytest ## Every check: lint, types, spec, drift, tests
 
-demo: $(STAMP) ## The whole story against a simulated provider over HTTP on loopback
-	$(BIN)/onedata-workflows demo
+demo: $(DEMO_STAMP) ## The whole story against a simulated provider over HTTP on loopback
+	$(DEMO_VENV)/bin/onedata-workflows demo
 
-bench: $(STAMP) ## Measurements against baselines in the same run: HTTP server, polling cost
+bench: $(STAMP) ## Measurements against baselines in the same run: HTTP server, polling and reading cost
 	$(BIN)/python benchmarks/loopback.py
 	$(BIN)/python benchmarks/polling.py
 	$(BIN)/python benchmarks/callbacks.py
+	$(BIN)/python benchmarks/reading.py

@@ -1,20 +1,44 @@
-"""The onedata-workflows command, driven against the simulator over HTTP."""
+"""The onedata-workflows command, driven against the simulator over HTTP.
+
+These tests read what the command writes when it is not on a terminal (a pipe, a
+log); ``test_cli_terminal`` reads the screen of a pseudo-terminal.
+"""
 
 from __future__ import annotations
 
+import http.server
 import io
 import json
 import re
+import socket
+import ssl
+import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from onedata_workflows.cli import main
-from onedata_workflows.cli._demo import story
+from onedata_workflows.cli._demo import RUN_NUMBERS, story
+from onedata_workflows.cli._parser import build_parser
 from onedata_workflows.testing import FakeOneprovider, Fault, LaneSpec, Outcome, VirtualClock
+
+TLS = Path(__file__).parent / "data" / "tls"  # a throwaway CA and a server cert for 127.0.0.1
+SECRET = "s3cret-token-never-to-be-shown"
+
+
+@pytest.fixture(autouse=True)
+def local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC+2 here, so that a time shown in UTC is told apart."""
+    monkeypatch.setenv("TZ", "XST-2")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 class Cli:
@@ -24,10 +48,10 @@ class Cli:
         self.fake = fake
         self.outputs: list[str] = []
 
-    def __call__(self, *argv: str) -> tuple[int, str, str]:
+    def __call__(self, *argv: str, **options: Any) -> tuple[int, str, str]:
         out, err = io.StringIO(), io.StringIO()
-        options = {"sleep": self.fake.advance, "monotonic": self.fake.now}
-        code = main(list(argv), out=out, err=err, client_options=options)
+        client = {"sleep": self.fake.advance, "monotonic": self.fake.now, "clock": self.fake.now}
+        code = main(list(argv), out=out, err=err, client_options={**client, **options})
         self.outputs += [out.getvalue(), err.getvalue()]
         return code, out.getvalue(), err.getvalue()
 
@@ -45,8 +69,15 @@ def cli(fake: FakeOneprovider, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]
         monkeypatch.delenv("ONEPROVIDER_HOST", raising=False)
         runner = Cli(fake)
         yield runner
-    leaks = [text for text in runner.outputs if fake.token in text]
+    leaks = [text for text in runner.outputs if fake.token in text or SECRET in text]
     assert leaks == [], "the token appeared in the command's output"
+
+
+def provider(fake: FakeOneprovider) -> str:
+    """How messages name the served provider: its host and port."""
+    import os
+
+    return os.environ["ONEPROVIDER_BASE_URL"].split("/")[2]
 
 
 def schema(fake: FakeOneprovider, *outcomes: Outcome, duration: float = 10) -> str:
@@ -65,19 +96,62 @@ def scheduled(cli: Cli, fake: FakeOneprovider, *outcomes: Outcome, duration: flo
     return wid
 
 
-def test_schedule_show_list(cli: Cli, fake: FakeOneprovider) -> None:
+def one_line(err: str) -> str:
+    assert err.count("\n") == 1, f"not one line: {err!r}"
+    assert err.startswith("onedata-workflows: "), err
+    return err.strip()
+
+
+# -- operations ---------------------------------------------------------------------
+
+
+def test_schedule_and_show(cli: Cli, fake: FakeOneprovider) -> None:
     code, out, _ = cli("schedule", fake.space_id, schema(fake), "1", "--log-level", "debug")
     wid = out.strip()
     assert code == 0
     assert fake.execution(wid)["status"] == "scheduled"
-    shown = cli.json("show", wid)
-    assert shown == fake.execution(wid)
+    assert cli.json("show", wid) == fake.execution(wid)
     code, out, _ = cli("show", wid)
-    assert re.search(rf"id\s+{wid}", out)
-    assert re.search(r"^1\s+1\s+regular\s+scheduled", out, re.MULTILINE)
-    assert cli.json("list", fake.space_id, "--phase", "waiting") == [wid]
-    code, out, _ = cli("list", fake.space_id, "--phase", "ended")
-    assert (code, out.strip()) == (0, "(none)")
+    assert re.search(rf"^id\s+{wid}$", out, re.MULTILINE)
+    assert re.search(r"^scheduled\s+2026-01-01 02:00:00\+02:00$", out, re.MULTILINE)
+    assert re.search(r"^finished\s+-$", out, re.MULTILINE)
+    assert re.search(r"^lane\s+run\s+status\s+type\s+repair$", out, re.MULTILINE)
+    assert re.search(r"^1\s+1\s+scheduled\s+regular\s+-$", out, re.MULTILINE)
+    assert re.search(r"^3\s+-\s+-\s+-\s+-$", out, re.MULTILINE), "a lane not reached yet"
+    code, out, _ = cli("show", wid, "--utc")
+    assert re.search(r"^scheduled\s+2026-01-01 00:00:00\+00:00$", out, re.MULTILINE)
+
+
+def test_list_shows_every_phase_as_a_table(cli: Cli, fake: FakeOneprovider) -> None:
+    ended = scheduled(cli, fake)
+    fake.advance(100)
+    ongoing = scheduled(cli, fake, duration=1000)
+    fake.advance(5)
+    waiting = scheduled(cli, fake)
+    code, out, _ = cli("list", fake.space_id)
+    assert code == 0
+    lines = out.splitlines()
+    assert re.fullmatch(r"id\s+name\s+status\s+scheduled", lines[0])
+    statuses = {line.split()[0]: line.split()[-3] for line in lines[1:]}
+    assert statuses == {waiting: "scheduled", ongoing: "active", ended: "finished"}
+    assert [line.split()[0] for line in lines[1:]] == [waiting, ongoing, ended], "live first"
+    assert re.search(
+        rf"^{ended}\s+simulated workflow\s+finished\s+2026-01-01 02:00:00\+02:00$", out, re.M
+    )
+    assert cli("list", fake.space_id, "--quiet")[1].split() == [waiting, ongoing, ended]
+    assert cli.json("list", fake.space_id, "--phase", "ended") == [
+        {
+            "atmWorkflowExecutionId": ended,
+            "name": "simulated workflow",
+            "status": "finished",
+            "phase": "ended",
+            "scheduleTime": 1767225600,
+        }
+    ]
+    assert cli.json("list", fake.space_id, "--phase", "ongoing", "--quiet") == [ongoing]
+    code, out, err = cli("list", fake.space_id, "--limit", "1", "-q")
+    assert (code, out.split(), err) == (0, [waiting], "(1 of 3 shown; --limit 0 shows all)\n")
+    assert cli("list", fake.space_id, "--phase", "suspended")[1] == "(none)\n"
 
 
 def test_every_action(cli: Cli, fake: FakeOneprovider) -> None:
@@ -99,12 +173,32 @@ def test_every_action(cli: Cli, fake: FakeOneprovider) -> None:
     fake.advance(5)
     other = scheduled(cli, fake, Outcome.FAIL)
     fake.advance(100)
+    code, _, err = cli("rerun", other, "7", "1")
+    assert code == 6
+    assert f"execution {other}, or its lane 7 run 1 not found" in one_line(err)
     assert cli("force-continue", other)[0] == 0
     assert fake.execution(other)["status"] == "resuming"
     assert cli("delete", wid)[0] == 0
     code, _, err = cli("show", wid)
     assert code == 6
-    assert err == "onedata-workflows: error: HTTP 404 notFound: The resource could not be found.\n"
+    assert one_line(err) == (
+        f"onedata-workflows: error: execution {wid} not found on {provider(fake)} "
+        "(HTTP 404 notFound)"
+    )
+
+
+def test_not_found_hints_at_a_wrong_base_url(cli: Cli, fake: FakeOneprovider) -> None:
+    root = f"http://{provider(fake)}"
+    code, _, err = cli("show", "doesnotexist", "--base-url", root)
+    assert code == 6
+    assert one_line(err) == (
+        f"onedata-workflows: error: execution doesnotexist not found on {provider(fake)} "
+        f"(HTTP 404 notFound); the base URL {root} does not end in /api/v3/oneprovider: "
+        f"did you mean {root}/api/v3/oneprovider?"
+    )
+
+
+# -- waiting ------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -121,32 +215,74 @@ def test_wait_exit_codes(
 ) -> None:
     wid = scheduled(cli, fake, outcome)
     got, out, err = cli("wait", wid)
-    assert got == code, err
+    assert (got, err) == (code, "")
     lines = out.strip().splitlines()
-    assert all(re.match(r"\[\d\d:\d\d:\d\d\] ", line) for line in lines[:-1]), (
-        "plain lines, no terminal"
-    )
-    assert lines[0].startswith("[")
-    assert "execution scheduled" in lines[0]
+    stamp = r"\[\d\d:\d\d:\d\d\+02:00\] "
+    assert all(re.match(stamp, line) for line in lines[:-1]), "plain lines, local time"
+    assert lines[0].endswith(f"] execution {wid}; follow it with: onedata-workflows wait {wid}")
+    assert re.fullmatch(stamp + r"execution scheduled  \(t\+0s\)", lines[1])
     assert lines[-1].startswith(f"execution {wid} {status}")
     if outcome is Outcome.FAIL:
         assert "in lane 2, run 1 (failed); its exception store is" in lines[-1]
     assert cli("wait", wid, "--json")[0] == code
+    assert re.match(r"\[\d\d:\d\d:\d\d\+00:00\] ", cli("wait", wid, "--utc")[1])
 
 
-def test_wait_cancelled_timeout_and_json(cli: Cli, fake: FakeOneprovider) -> None:
+def test_wait_timeout_says_how_to_go_on(cli: Cli, fake: FakeOneprovider) -> None:
     wid = scheduled(cli, fake, duration=1000)
     code, _, err = cli("wait", wid, "--timeout", "60")
     assert code == 5
-    assert err.startswith("onedata-workflows: timeout: gave up waiting after 60s (last seen active")
-    code, _, err = cli("wait", wid, "--timeout", "60", "--cancel-on-timeout", "--json")
+    assert one_line(err) == (
+        f"onedata-workflows: error: gave up waiting after 60s: execution {wid} last seen "
+        f"active, it goes on. Wait longer with: onedata-workflows wait {wid} --timeout SECONDS"
+    )
+    code, out, err = cli("wait", wid, "--timeout", "2", "--json")
+    assert (code, err) == (5, "")
+    data = json.loads(out)
+    assert data["error"]["kind"] == "waitTimeout"
+    assert data["error"]["exitCode"] == 5
+    assert data["execution"]["atmWorkflowExecutionId"] == wid, "the last execution seen"
+    assert data["execution"]["status"] == "active"
+    code, out, _ = cli("wait", wid, "--timeout", "60", "--cancel-on-timeout", "--json")
     assert code == 5
-    assert "it was cancelled" in err
+    assert json.loads(out)["error"]["cancelled"] is True
     assert cli("wait", wid, "--json")[0] == 3
+
+
+def test_ctrl_c_says_the_execution_goes_on(cli: Cli, fake: FakeOneprovider) -> None:
+    wid = scheduled(cli, fake, duration=1000)
+
+    def sleep(seconds: float) -> None:
+        fake.advance(seconds)
+        if fake.now() - start > 50:
+            raise KeyboardInterrupt
+
+    start = fake.now()
+    code, _, err = cli("wait", wid, sleep=sleep)
+    assert code == 130
+    assert one_line(err) == (
+        f"onedata-workflows: stopped waiting; execution {wid} goes on. "
+        f"Wait for it again with: onedata-workflows wait {wid}"
+    )
+    start = fake.now()
+    code, out, _ = cli("wait", wid, "--json", sleep=sleep)
+    assert code == 130
+    assert json.loads(out)["error"] == {
+        "kind": "interrupted",
+        "message": f"stopped waiting; execution {wid} goes on. "
+        f"Wait for it again with: onedata-workflows wait {wid}",
+        "exitCode": 130,
+        "executionId": wid,
+    }
 
 
 def test_repair_commands(cli: Cli, fake: FakeOneprovider) -> None:
     wid = scheduled(cli, fake, Outcome.FAIL)
+    code, _, err = cli("rerun-failed", wid)
+    assert code == 8
+    assert one_line(err) == (
+        f"onedata-workflows: error: nothing to repair yet: execution {wid} is scheduled, not ended"
+    )
     fake.advance(100)
     plan = cli.json("rerun-failed", wid, "--dry-run")
     assert plan == {
@@ -159,21 +295,30 @@ def test_repair_commands(cli: Cli, fake: FakeOneprovider) -> None:
         "status": None,
     }
     code, out, err = cli("retry-failed", wid)
-    assert code == 6
-    assert "isRetriable is false" in err
-    assert len(err.strip().splitlines()) == 1, "one line, no traceback"
+    assert code == 8
+    assert "isRetriable is false" in one_line(err)
     code, out, _ = cli("rerun-failed", wid, "--wait")
     assert code == 0
-    assert out.startswith("rerun lane 2 run 1: lane 2 run 1 ended failed")
+    assert out.splitlines()[1].startswith("[02:0")  # progress lines, local time
+    assert "rerun lane 2 run 1: lane 2 run 1 ended failed" in out
     assert out.strip().endswith("finished")
+    code, out, err = cli("retry-failed", wid)
+    assert (code, out) == (8, "")
+    assert one_line(err) == (
+        f"onedata-workflows: error: nothing to repair: execution {wid} finished, "
+        "and none of its lane runs failed"
+    )
+    code, out, _ = cli("rerun-failed", wid, "--json")
+    assert json.loads(out)["error"]["kind"] == "nothingToRepair"
 
 
 def test_run_command(cli: Cli, fake: FakeOneprovider) -> None:
     code, out, _ = cli("run", fake.space_id, schema(fake, Outcome.FAIL_ITEMS), "1")
     assert code == 0
     assert "repair: retry lane 2 run 1" in out
-    assert re.search(r"^2\s+run 1 regular failed, run 2 retry finished$", out, re.MULTILINE)
-    assert re.search(r"\d+ polls, 0 transient errors, \d+s", out)
+    assert re.search(r"^2\s+1\s+failed\s+regular\s+rerun, retry$", out, re.MULTILINE)
+    assert re.search(r"^2\s+2\s+finished\s+retry of 1\s+rerun$", out, re.MULTILINE)
+    assert re.search(r"\d+ polls, 0 transient errors, \d+s$", out, re.MULTILINE)
     assert re.search(r"\(t\+[1-9]\d*s\)", out), "elapsed time on the client's clock"
     code, out, _ = cli(
         "run", fake.space_id, schema(fake, Outcome.FAIL), "1", "--max-repairs", "0", "--json"
@@ -185,40 +330,97 @@ def test_run_command(cli: Cli, fake: FakeOneprovider) -> None:
     assert summary["polls"] > 1
 
 
+def test_run_and_show_list_runs_the_same_way(cli: Cli, fake: FakeOneprovider) -> None:
+    code, out, _ = cli("run", fake.space_id, schema(fake, Outcome.FAIL), "1")
+    assert code == 0
+    wid = out.split("execution ", 1)[1].split(";")[0]
+    table = out[out.index("lane  run") :].split("\n\n")[0]
+    assert table in cli("show", wid)[1]
+
+
+# -- errors -------------------------------------------------------------------------
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (["rerun", "w", "0", "1"], "lane_index must be at least 1"),
-        (["schedule", "s", "w", "1", "--store-content", "[not json"], "Expecting value"),
-        (["schedule", "s", "w", "1", "--log-level", "loud"], "log_level must be one of"),
+        (["schedule", "s", "w", "1", "--store-content", "[not json"], "--store-content is not"),
+        (["schedule", "s", "w", "1", "--log-level", "loud"], "invalid choice: 'loud'"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
-        (["wait"], "the following arguments are required: wid"),
+        (["wait"], "required: EXECUTION_ID (see: onedata-workflows wait --help)"),
+        (["show", "w", "--bogus"], "unrecognized arguments: --bogus (see: onedata-workflows show"),
+        (["list", "s", "--limit", "-1"], "--limit must be 0 (no limit) or more"),
+        (
+            ["show", "w", "--insecure", "--ca-bundle", "x"],
+            "--insecure and --ca-bundle exclude each other",
+        ),
+        (["show", "w", "--ca-bundle", "/no/such/file"], "--ca-bundle /no/such/file: No such"),
+        (["simulate", "--fail-lane", "4"], "--fail-lane must be between 1 and 3"),
     ],
 )
 def test_usage_errors(cli: Cli, argv: list[str], message: str) -> None:
-    code, _out, err = cli(*argv)
+    code, out, err = cli(*argv)
+    assert (code, out) == (2, "")
+    assert message in one_line(err)
+    code, out, err = cli(*argv, "--json")
+    assert (code, err) == (2, "")
+    assert message in json.loads(out)["error"]["message"]
+    assert json.loads(out)["error"]["exitCode"] == 2
+
+
+SUBPARSERS = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", sorted(SUBPARSERS))
+@pytest.mark.parametrize("json_output", [False, True])
+def test_the_token_never_shows(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, name: str, json_output: bool
+) -> None:
+    positionals = ["1" for action in SUBPARSERS[name]._actions if not action.option_strings]
+    flags = ["--json"] if json_output else []
+    for argv in (
+        [name, *positionals, "--token", SECRET, f"--bogus={SECRET}", *flags],
+        [name, f"--token={SECRET}", SECRET, SECRET, SECRET, SECRET, SECRET, *flags],
+    ):
+        code, out, err = cli(*argv)
+        assert code == 2
+        assert "[token]" in out + err
+        assert (out if json_output else err).count("\n") >= 1
+    monkeypatch.setenv("ONEDATA_TOKEN", SECRET)
+    code, out, err = cli(name, *positionals, "--request-timeout", SECRET, *flags)
     assert code == 2
-    assert message in err
-    assert err.count("\n") == 1
+    # the fixture checks that SECRET appeared nowhere
 
 
-def test_missing_settings(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_not_found_of_the_token_itself_is_blanked(
+    cli: Cli, fake: FakeOneprovider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, _, err = cli("show", fake.token)
+    assert code == 6
+    assert "execution [token] not found" in err
+
+
+def test_missing_settings_name_every_way(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ONEDATA_TOKEN")
-    assert cli("show", "w") == (
-        2,
-        "",
-        "onedata-workflows: error: no token: pass --token or set ONEDATA_TOKEN\n",
-    )
-    monkeypatch.setenv("ONEDATA_TOKEN", "t0ken-from-the-environment")
     monkeypatch.delenv("ONEPROVIDER_BASE_URL")
-    code, _, err = cli("show", "w")
-    assert (code, "no provider" in err) == (2, True)
+    code, out, err = cli("show", "w")
+    assert (code, out) == (2, "")
+    assert one_line(err) == (
+        "onedata-workflows: error: no provider and no token given: pass --host DOMAIN or "
+        "--base-url URL (or set ONEPROVIDER_HOST or ONEPROVIDER_BASE_URL), and set "
+        "ONEDATA_TOKEN (or pass --token, which `ps` shows); `onedata-workflows simulate` "
+        "serves one to try"
+    )
+    code, out, _ = cli("show", "w", "--json")
+    assert json.loads(out)["error"]["kind"] == "missingSettings"
 
 
 def test_flags_instead_of_environment(
     cli: Cli, fake: FakeOneprovider, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     base_url = __import__("os").environ["ONEPROVIDER_BASE_URL"]
+    host = provider(fake)
     monkeypatch.delenv("ONEDATA_TOKEN")
     monkeypatch.delenv("ONEPROVIDER_BASE_URL")
     code, out, _ = cli(
@@ -226,22 +428,202 @@ def test_flags_instead_of_environment(
     )
     assert (code, json.loads(out)) == (0, [])
     code, _, err = cli(
-        "list", fake.space_id, "--base-url", base_url, "--token", "wrong-token-1234567", "--json"
+        "list", fake.space_id, "--base-url", base_url, "--token", "wrong-token-1234567"
     )
     assert code == 6
-    assert "unauthorized" in err
+    assert one_line(err).startswith(
+        f"onedata-workflows: error: {host} does not accept the token (HTTP 401"
+    )
     assert "wrong-token-1234567" not in err
     code, _, err = cli("list", "--token", fake.token)
     assert code == 2
-    assert fake.token not in err
+
+
+def recorded(urls: list[str]) -> httpx.MockTransport:
+    def answer(request: httpx.Request) -> httpx.Response:
+        urls.append(str(request.url))
+        return httpx.Response(404, json={"error": {"id": "notFound", "description": "No."}})
+
+    return httpx.MockTransport(answer)
+
+
+def test_a_url_given_as_host(cli: Cli) -> None:
+    urls: list[str] = []
+    for given in ("https://provider.example.com", "provider.example.com/"[:-1]):
+        assert cli("show", "w", "--host", given, transport=recorded(urls))[0] == 6
+    given = "https://provider.example.com:8443/api/v3/oneprovider/"
+    assert cli("show", "w", "--host", given, transport=recorded(urls))[0] == 6
+    assert urls == [
+        "https://provider.example.com/api/v3/oneprovider/automation/execution/workflows/w",
+        "https://provider.example.com/api/v3/oneprovider/automation/execution/workflows/w",
+        "https://provider.example.com:8443/api/v3/oneprovider/automation/execution/workflows/w",
+    ]
+    code, _, err = cli("show", "w", "--host", "http://provider.example.com")
+    assert code == 2
+    assert one_line(err) == (
+        "onedata-workflows: error: --host always means https; for plain http give --base-url "
+        "http://provider.example.com/api/v3/oneprovider (and --allow-http unless it is this "
+        "machine)"
+    )
+    code, _, err = cli("show", "w", "--host", "https://provider.example.com/elsewhere")
+    assert "give the API's full URL as --base-url" in one_line(err)
+    code, _, err = cli("show", "w", "--base-url", "http://provider.example.com/api")
+    assert code == 2
+    assert one_line(err) == (
+        "onedata-workflows: error: refusing plain http to provider.example.com: the token "
+        "would travel in clear. Use https, or pass --allow-http if you must."
+    )
+
+
+def failing(make: Callable[[], Exception]) -> httpx.MockTransport:
+    def answer(request: httpx.Request) -> httpx.Response:
+        raise make()
+
+    return httpx.MockTransport(answer)
+
+
+def unresolved() -> Exception:
+    try:
+        raise socket.gaierror(-2, "Name or service not known")
+    except socket.gaierror as cause:
+        try:
+            raise httpx.ConnectError(str(cause)) from cause
+        except httpx.ConnectError as error:
+            return error
+
+
+def test_no_connection_names_host_and_cause(cli: Cli) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    code, _, err = cli("show", "w", "--base-url", f"http://127.0.0.1:{port}/api/v3/oneprovider")
+    assert code == 6
+    assert one_line(err) == (
+        f"onedata-workflows: error: cannot reach 127.0.0.1:{port}: the connection was refused; "
+        "is the provider running, and on this port?"
+    )
+    code, _, err = cli("show", "w", "--host", "provider.invalid", transport=failing(unresolved))
+    assert one_line(err) == (
+        "onedata-workflows: error: cannot reach provider.invalid: the host name does not "
+        "resolve; check its spelling"
+    )
+    code, out, err = cli("show", "w", "--host", "p.example", "-v", transport=failing(unresolved))
+    assert err.count("retrying") == 3, "--verbose shows the retries"
+    slow = failing(lambda: httpx.ReadTimeout("timed out"))
+    code, _, err = cli("show", "w", "--host", "p.example", transport=slow)
+    assert (code, one_line(err)) == (
+        6,
+        "onedata-workflows: error: p.example did not answer within 30 s "
+        "(--request-timeout sets it)",
+    )
+    code, _, err = cli("show", "w", "--host", "p.example", "--request-timeout", "5", transport=slow)
+    assert "did not answer within 5 s" in one_line(err)
+    code, out, _ = cli("show", "w", "--host", "p.example", "--json", transport=slow)
+    assert json.loads(out)["error"]["kind"] == "requestTimeout"
+
+
+def test_a_change_left_unanswered_is_not_repeated(cli: Cli) -> None:
+    slow = failing(lambda: httpx.ReadTimeout("timed out"))
+    code, _, err = cli("pause", "w", "--host", "p.example", transport=slow)
+    assert code == 6
+    assert one_line(err) == (
+        "onedata-workflows: error: no answer from p.example within 30 s after the request "
+        "left: it may or may not have taken effect, so it was not sent again; look (show, or "
+        "list for a schedule) before repeating it"
+    )
+
+
+class _NotFound(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = b'{"error": {"id": "notFound", "description": "The resource could not be found."}}'
+        self.send_response(404)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def https_url() -> Iterator[str]:
+    """An https server on 127.0.0.1 whose certificate comes from a CA no system trusts."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotFound)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(TLS / "server.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread.start()
+    try:
+        yield f"https://127.0.0.1:{server.server_address[1]}/api/v3/oneprovider"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_tls_failure_points_at_ca_bundle(cli: Cli, https_url: str) -> None:
+    host = https_url.split("/")[2]
+    code, _, err = cli("show", "w", "--base-url", https_url)
+    assert code == 6
+    assert one_line(err) == (
+        f"onedata-workflows: error: cannot reach {host}: TLS certificate verification failed: "
+        "unable to get local issuer certificate; for a provider whose certificate comes from "
+        "a private CA, pass --ca-bundle"
+    )
+    code, _, err = cli("show", "w", "--base-url", https_url, "--ca-bundle", str(TLS / "ca.pem"))
+    assert (code, one_line(err)) == (
+        6,
+        f"onedata-workflows: error: execution w not found on {host} (HTTP 404 notFound)",
+    )
 
 
 def test_server_failures_are_one_line(cli: Cli, fake: FakeOneprovider) -> None:
     fake.inject(Fault.html(502), times=None)
     code, _out, err = cli("show", "anything")
     assert code == 6
-    pattern = r"onedata-workflows: error: HTTP 502: the body is not an Onedata error"
-    assert re.fullmatch(pattern + r" \(text/html, \d+ bytes\)\n", err)
+    pattern = rf"onedata-workflows: error: {provider(fake)} answered HTTP 502: "
+    pattern += r"the body is not an Onedata error \(text/html, \d+ bytes\)"
+    assert re.fullmatch(pattern, one_line(err))
+
+
+# -- help ---------------------------------------------------------------------------
+
+
+def test_help_teaches() -> None:
+    out = io.StringIO()
+    assert main([], out=out, err=io.StringIO()) == 2
+    overview = out.getvalue()
+    assert overview.startswith("usage: onedata-workflows")
+    for text in ("commands:", "run ", "settings:", "exit codes:", "  8    nothing to repair"):
+        assert text in overview
+    out = io.StringIO()
+    assert main(["--version"], out=out) == 0
+    assert re.fullmatch(r"onedata-workflows \d+\.\d+\.\d+\n", out.getvalue())
+    for name in ("wait", "run", "rerun-failed", "retry-failed"):
+        out = io.StringIO()
+        assert main([name, "--help"], out=out) == 0
+        assert "exit codes:\n  0    success" in out.getvalue()
+        assert "  130  interrupted" in out.getvalue()
+    out = io.StringIO()
+    main(["show", "--help"], out=out)
+    assert "output:\n  --json" in out.getvalue()
+
+
+def test_every_argument_says_what_it_is_and_its_default() -> None:
+    for name, sub in SUBPARSERS.items():
+        for action in sub._actions:
+            if action.dest == "help":
+                continue
+            assert action.help, f"{name} {action.dest} has no help"
+            takes_value = bool(action.option_strings) and action.nargs != 0
+            has_default = action.default not in (None, False) or takes_value
+            if has_default:
+                assert "default" in action.help, f"{name} {action.dest}: {action.help}"
+
+
+# -- simulate and demo --------------------------------------------------------------
 
 
 class Announced(io.StringIO):
@@ -287,18 +669,115 @@ def test_simulate_serves_until_stopped() -> None:
     assert done == [0]
 
 
+def test_simulate_on_a_busy_port() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        out, err = io.StringIO(), io.StringIO()
+        assert main(["simulate", "--port", str(port)], out=out, err=err) == 2
+    assert out.getvalue() == ""
+    assert one_line(err.getvalue()) == (
+        f"onedata-workflows: error: port {port} is already in use (Address already in use); "
+        "choose another --port, or 0 for any free one"
+    )
+
+
 def test_the_demo_story_on_a_virtual_clock() -> None:
     out = io.StringIO()
     assert story(out, clock=VirtualClock()) == 0
     text = out.getvalue()
     for step in (
+        "Its clock is virtual: it moves only when the client waits: every time shown below is "
+        "simulated.",
+        RUN_NUMBERS,
         "1. Scheduled execution",
         "2. Waiting, lane by lane:",
         "3. It ended failed: lane 2, run 1",
         "4. Repair: rerun lane 2 run 1",
         "5. Waiting again:",
         "6. execution",
+        "of simulated time (",
         "The story ended as told.",
     ):
         assert step in text
-    assert re.search(r"^2\s+run 1 regular failed, run 2 rerun finished$", text, re.MULTILINE)
+    assert re.search(r"^2\s+2\s+finished\s+rerun of 1\s+rerun$", text, re.MULTILINE)
+    assert re.search(r"^\[02:0\d:\d\d\+02:00\] execution scheduled", text, re.MULTILINE), (
+        "simulated times, local"
+    )
+
+
+def test_without_rich_a_terminal_gets_plain_lines(
+    cli: Cli, fake: FakeOneprovider, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The library alone (no cli extra): the command works, and says how to get more."""
+    monkeypatch.setitem(sys.modules, "rich", None)
+    monkeypatch.setitem(sys.modules, "rich.console", None)
+    wid = scheduled(cli, fake)
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out, err = Terminal(), io.StringIO()
+    options = {"sleep": fake.advance, "monotonic": fake.now, "clock": fake.now}
+    assert main(["wait", wid], out=out, err=err, client_options=options) == 0
+    assert err.getvalue() == (
+        "(plain progress lines: pip install 'onedata-workflows[cli]' for a live display)\n"
+    )
+    assert out.getvalue().splitlines()[-1] == f"execution {wid} finished"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_run_and_wait_on_callbacks(cli: Cli, fake: FakeOneprovider) -> None:
+    schema, _ = fake.add_workflow_schema([LaneSpec(duration=900)])
+    polls: list[str] = []
+    fake.on_exchange = lambda operation, request, response: polls.append(operation or "")
+    code, _out, err = cli("run", fake.space_id, schema, "1", "--callback-listen", "127.0.0.1:0")
+    assert code == 0, err
+    assert [c.delivered for c in fake.callbacks] == [True]
+    assert polls.count("get_workflow_execution_details") <= 3, "polled on the callback"
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    scheduled = cli.json("schedule", fake.space_id, schema, "1", "--callback-base", base)
+    wid, url = scheduled["atmWorkflowExecutionId"], scheduled["callback"]
+    assert url.startswith(f"{base}/callbacks/")
+    polls.clear()
+    code, _out, err = cli(
+        "wait", wid, "--callback-listen", f"127.0.0.1:{port}", "--callback-url", url
+    )
+    assert code == 0, err
+    assert fake.callbacks[-1].delivered
+    assert fake.callbacks[-1].url == url
+    assert polls.count("get_workflow_execution_details") <= 3
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["wait", "w", "--callback-listen", "127.0.0.1:0"], "needs --callback-url"),
+        (["wait", "w", "--callback-url", "http://x/callbacks/a/b"], "needs --callback-listen"),
+        (["wait", "w", "--callback-listen", "nowhere"], "HOST:PORT"),
+        (
+            ["wait", "w", "--callback-listen", "127.0.0.1:0", "--callback-url", "http://x/y"],
+            "--callback-url",
+        ),
+        (["rerun-failed", "w", "--callback-listen", "127.0.0.1:0"], "add --wait"),
+        (
+            ["schedule", "s", "w", "1", "--callback", "http://a", "--callback-base", "http://b"],
+            "not both",
+        ),
+    ],
+)
+def test_callback_options_misused(cli: Cli, argv: list[str], message: str) -> None:
+    code, _out, err = cli(*argv)
+    assert code == 2
+    assert message in err
+    assert err.count("\n") == 1

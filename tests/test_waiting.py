@@ -686,7 +686,7 @@ def test_hanging_polls_delay_no_one_and_the_deadline_holds(
         loop,
         base_url=fake.base_url,
         token=fake.token,
-        timeout=httpx.Timeout(8.0),
+        timeout=httpx.Timeout(0.2),
         transport=httpx.MockTransport(handler if kind == "sync" else async_handler),
         sleep=fake.advance,
         monotonic=fake.now,
@@ -708,7 +708,7 @@ def test_hanging_polls_delay_no_one_and_the_deadline_holds(
     assert seen[quick] - finished <= max(PollPolicy().initial, 0.1 * (seen[quick] - START))
     assert hung >= 1, "the stuck execution's polls did hang"
     overshoot = fake.now() - START - 300
-    assert 0 <= overshoot <= 8.0, "within one request timeout of the deadline"
+    assert 0 <= overshoot <= 0.2, "within one request timeout of the deadline"
     assert set(timeout.value.pending) == {slow, stuck}
     assert timeout.value.pending[slow].status is ExecutionStatus.ACTIVE
 
@@ -775,3 +775,46 @@ def test_waits_follow_a_provider_restart(
     assert execution.status is ExecutionStatus.FINISHED
     if graceful:
         assert "paused" in statuses, "seen paused after the restart, and not taken as the end"
+
+
+def test_many_waits_reuse_their_connections_and_keep_little(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider
+) -> None:
+    """Over HTTP, at most ``concurrency`` connections are opened and all are kept alive;
+    an ended execution's waiter goes, and unfinished ones keep no answer body."""
+    quick = [schedule(fake, LaneSpec(duration=30 + i)) for i in range(30)]
+    slow = schedule(fake, LaneSpec(duration=10_000))
+    with fake.serve() as base_url:
+        client = make_client(
+            kind,
+            loop,
+            base_url=base_url,
+            token=fake.token,
+            sleep=fake.advance,
+            monotonic=fake.now,
+            max_connections=50,
+        )
+        pool = client._http._transport._pool
+        assert pool._max_connections == pool._max_keepalive_connections == 50
+        opened: list[object] = []
+
+        def note(*_: object) -> None:
+            opened.extend(c for c in list(pool.connections) if c not in opened)
+
+        client._http.event_hooks["response"].append(
+            note if kind == "sync" else awaitable_hook(note)
+        )
+        with pytest.raises(WaitTimeout) as timeout:
+            client.wait_for_many([*quick, slow], timeout=600, concurrency=4)
+        client.close()
+    assert 1 <= len(opened) <= 4, "never more connections than polls at once"
+    assert list(timeout.value.pending) == [slow]
+    with pytest.raises(AttributeError, match="not kept"):
+        timeout.value.pending[slow].raw  # noqa: B018
+
+
+def awaitable_hook(hook: Any) -> Any:
+    async def call(*args: object) -> None:
+        hook(*args)
+
+    return call

@@ -8,11 +8,11 @@ of the right type that the service could never accept raises ``ValueError``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from oneprovider_automation_client.models import LogLevel
+if TYPE_CHECKING:
+    from oneprovider_automation_client.models import LogLevel
 
-LOG_LEVELS = tuple(level.value for level in LogLevel)
 MAX_ID_LENGTH = 256
 """Onedata's ids are 38 characters; anything past this bound is not an id."""
 MAX_NUMBER = 2**53 - 1
@@ -82,10 +82,19 @@ def check_seconds(name: str, value: object) -> float:
     return float(value)
 
 
+def log_levels() -> tuple[str, ...]:
+    """The audit-log levels the spec allows, as the generated client knows them."""
+    from oneprovider_automation_client.models import LogLevel
+
+    return tuple(level.value for level in LogLevel)
+
+
 def check_log_level(value: object) -> LogLevel:
-    if isinstance(value, str) and value in LOG_LEVELS:
+    from oneprovider_automation_client.models import LogLevel
+
+    if isinstance(value, str) and value in log_levels():
         return LogLevel(value)
-    raise ValueError(f"log_level must be one of {', '.join(LOG_LEVELS)}, not {value!r}")
+    raise ValueError(f"log_level must be one of {', '.join(log_levels())}, not {value!r}")
 
 
 def check_store_content(value: object) -> Mapping[str, Any]:

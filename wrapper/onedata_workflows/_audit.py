@@ -181,8 +181,8 @@ class AuditLog:
 
 def audit_log_store_id(execution: Execution) -> str | None:
     """The id of the execution's system audit log store; None if it has none."""
-    store_id = execution.raw.system_audit_log_store_id
-    return store_id if isinstance(store_id, str) and store_id else None
+    store_id = execution.audit_log_store_id
+    return store_id if store_id else None
 
 
 def file_name_of(content_disposition: str | None) -> str | None:

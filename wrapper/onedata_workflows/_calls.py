@@ -1,15 +1,20 @@
 """The API's calls: how each request is built, and how whatever comes back is read.
 
-Requests are built and success answers parsed by the generated client
-(``oneprovider_automation_client``). Everything else that can come back (an error
-status, a body that is not what the spec says, no answer at all) becomes one of the
-library's typed errors here, with the token blanked and no raw body kept in an
-exception chain. Nothing here does I/O: the clients send what these functions build.
+Requests are built by the generated client (``oneprovider_automation_client``);
+success answers are decoded by ``_reading`` into the structs that ``tools/wire.py``
+derives from openapi.yaml, and executions become the views of ``_models``.
+Everything else that can come back (an error status, a body that is not what the
+spec says, no answer at all) becomes one of the library's typed errors here, with
+the token blanked and no raw body kept in an exception chain. Nothing here does
+I/O: the clients send what these functions build.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
+import socket
+import ssl
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from types import ModuleType
@@ -17,27 +22,6 @@ from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 import httpx
-
-from oneprovider_automation_client import Client as GeneratedClient
-from oneprovider_automation_client.api.execution_store import get_execution_store_dump
-from oneprovider_automation_client.api.workflow_execution import (
-    get_workflow_execution_details,
-    list_workflow_executions,
-    schedule_workflow_execution,
-)
-from oneprovider_automation_client.models import (
-    ErrorContext,
-    ErrorDetails,
-    ErrorResponse,
-    LaneRunSelector,
-    WorkflowExecutionCreated,
-    WorkflowExecutionDetails,
-    WorkflowExecutionList,
-    WorkflowExecutionPhase,
-    WorkflowExecutionScheduleRequest,
-    WorkflowExecutionScheduleRequestStoreInitialContentOverlay,
-)
-from oneprovider_automation_client.types import UNSET
 
 from . import _arguments as arguments
 from ._audit import AuditLog, DumpReader, file_name_of
@@ -56,13 +40,26 @@ from ._errors import (
     UnauthorizedError,
 )
 from ._models import Execution, ExecutionId, Phase
+from ._reading import Unreadable, decode
 from ._retry import CallKind
+from ._wire import WorkflowExecutionCreated, WorkflowExecutionDetails, WorkflowExecutionList
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 
-# The generated parsers need a client only to read raise_on_unexpected_status.
-_PARSING_CLIENT = GeneratedClient(base_url="https://unused", raise_on_unexpected_status=False)
+
+_API = "oneprovider_automation_client.api.workflow_execution"
+
+
+def _generated(operation: str) -> ModuleType:
+    """The generated module of an operation, imported when a call first needs it.
+
+    The generated client takes longer to import than httpx itself, so
+    ``import onedata_workflows`` leaves it until a request is built.
+    """
+    return importlib.import_module(
+        f"oneprovider_automation_client.api.workflow_execution.{operation}"
+    )
 
 
 @attrs.frozen
@@ -76,31 +73,27 @@ class Call(Generic[T]):
     read: Callable[[httpx.Response], T]
 
 
-def _parse(module: ModuleType, model: type[T], response: httpx.Response) -> T:
-    """A success answer parsed by the generated module's own parser."""
-    parsed = module._parse_response(client=_PARSING_CLIENT, response=response)
-    if not isinstance(parsed, model):
-        raise TypeError(f"expected {model.__name__}, got {type(parsed).__name__}")
-    return parsed
-
-
 def _no_body(response: httpx.Response) -> None:
     return None
 
 
 def _created(response: httpx.Response) -> ExecutionId:
-    created = _parse(schedule_workflow_execution, WorkflowExecutionCreated, response)
-    return ExecutionId(created.atm_workflow_execution_id, response.headers.get("location"))
+    wid = decode(WorkflowExecutionCreated, response.content).atm_workflow_execution_id
+    try:
+        arguments.check_id("atmWorkflowExecutionId", wid)
+    except ValueError as problem:
+        # Every later call would refuse this id (``run`` makes them at once).
+        raise Unreadable(f"the new execution's id cannot address it: {problem}") from None
+    return ExecutionId(wid, response.headers.get("location"))
 
 
 def _execution(response: httpx.Response) -> Execution:
-    return Execution.from_model(
-        _parse(get_workflow_execution_details, WorkflowExecutionDetails, response)
-    )
+    content = response.content
+    return Execution._from_wire(decode(WorkflowExecutionDetails, content), content)
 
 
 def _page(response: httpx.Response) -> WorkflowExecutionList:
-    return _parse(list_workflow_executions, WorkflowExecutionList, response)
+    return decode(WorkflowExecutionList, response.content)
 
 
 # -- building -----------------------------------------------------------------
@@ -114,11 +107,14 @@ def schedule_call(
     log_level: str | None,
     callback: str | None,
 ) -> Call[ExecutionId]:
+    from oneprovider_automation_client import models
+    from oneprovider_automation_client.types import UNSET
+
     overlay: Any = UNSET
     if store_initial_content is not None:
-        overlay = WorkflowExecutionScheduleRequestStoreInitialContentOverlay()
+        overlay = models.WorkflowExecutionScheduleRequestStoreInitialContentOverlay()
         overlay.additional_properties = dict(arguments.check_store_content(store_initial_content))
-    body = WorkflowExecutionScheduleRequest(
+    body = models.WorkflowExecutionScheduleRequest(
         space_id=arguments.check_id("space_id", space_id),
         atm_workflow_schema_id=arguments.check_id("schema_id", schema_id),
         atm_workflow_schema_revision_number=arguments.check_number("revision", revision),
@@ -126,12 +122,14 @@ def schedule_call(
         log_level=UNSET if log_level is None else arguments.check_log_level(log_level),
         callback=UNSET if callback is None else arguments.check_text("callback", callback),
     )
-    kwargs = schedule_workflow_execution._get_kwargs(body=body)
+    kwargs = _generated("schedule_workflow_execution")._get_kwargs(body=body)
     return Call("schedule_workflow_execution", CallKind.SCHEDULE, kwargs, 201, _created)
 
 
 def get_call(wid: str) -> Call[Execution]:
-    kwargs = get_workflow_execution_details._get_kwargs(arguments.check_id("wid", wid))
+    kwargs = _generated("get_workflow_execution_details")._get_kwargs(
+        arguments.check_id("wid", wid)
+    )
     return Call("get_workflow_execution_details", CallKind.READ, kwargs, 200, _execution)
 
 
@@ -140,7 +138,10 @@ def list_call(
 ) -> Call[WorkflowExecutionList]:
     if phase is not None and phase not in tuple(Phase):
         raise ValueError(f"phase must be one of {', '.join(Phase)}, not {phase!r}")
-    kwargs = list_workflow_executions._get_kwargs(
+    from oneprovider_automation_client.models import WorkflowExecutionPhase
+    from oneprovider_automation_client.types import UNSET
+
+    kwargs = _generated("list_workflow_executions")._get_kwargs(
         arguments.check_id("space_id", space_id),
         phase=UNSET if phase is None else WorkflowExecutionPhase(Phase(phase).value),
         limit=arguments.check_page_size(page_size),
@@ -150,18 +151,20 @@ def list_call(
     return Call("list_workflow_executions", CallKind.READ, kwargs, 200, _page)
 
 
-def action_call(module: ModuleType, wid: str) -> Call[None]:
-    kwargs = module._get_kwargs(arguments.check_id("wid", wid))
-    return Call(module.__name__.rpartition(".")[2], CallKind.ACTION, kwargs, 204, _no_body)
+def action_call(operation: str, wid: str) -> Call[None]:
+    kwargs = _generated(operation)._get_kwargs(arguments.check_id("wid", wid))
+    return Call(operation, CallKind.ACTION, kwargs, 204, _no_body)
 
 
-def repeat_call(module: ModuleType, wid: str, lane_index: int, run_number: int) -> Call[None]:
+def repeat_call(operation: str, wid: str, lane_index: int, run_number: int) -> Call[None]:
+    from oneprovider_automation_client.models import LaneRunSelector
+
     selector = LaneRunSelector(
         lane_index=arguments.check_number("lane_index", lane_index),
         lane_run_number=arguments.check_number("run_number", run_number),
     )
-    kwargs = module._get_kwargs(arguments.check_id("wid", wid), body=selector)
-    return Call(module.__name__.rpartition(".")[2], CallKind.ACTION, kwargs, 204, _no_body)
+    kwargs = _generated(operation)._get_kwargs(arguments.check_id("wid", wid), body=selector)
+    return Call(operation, CallKind.ACTION, kwargs, 204, _no_body)
 
 
 def next_page(
@@ -178,9 +181,15 @@ def next_page(
     A token that comes back a second time would make the listing endless, so it is
     an error rather than a loop.
     """
-    token = page.next_page_token
-    if page.is_last or not isinstance(token, str) or not token:
+    if page.is_last:
         return None
+    token = page.next_page_token
+    if not token:
+        raise ResponseParseError(
+            response.status_code,
+            snippet(response.content, secret),
+            "isLast is false but no nextPageToken says where the next page starts",
+        )
     if token in seen:
         raise ResponseParseError(
             response.status_code,
@@ -226,7 +235,10 @@ def dump_call(store_id: str, *, tail: int | None, max_bytes: int) -> StreamedCal
     if tail is not None:
         tail = arguments.check_count("tail", tail)
     max_bytes = arguments.check_count("max_bytes", max_bytes)
-    kwargs = get_execution_store_dump._get_kwargs(store_id)
+    generated = importlib.import_module(
+        "oneprovider_automation_client.api.execution_store.get_execution_store_dump"
+    )
+    kwargs = generated._get_kwargs(store_id)
     kwargs["headers"] = {**kwargs.get("headers", {}), "Accept": "*/*"}
 
     def reader(response: httpx.Response, secret: str) -> DumpReader:
@@ -262,31 +274,60 @@ def read(call: Call[T], response: httpx.Response, *, secret: str, now: float) ->
         raise api_error(response, now, secret)
     try:
         return call.read(response)
+    except Unreadable as exc:
+        reason = redact(str(exc)[:300], secret)
     except Exception as exc:  # whatever a body breaks, the caller gets one type
         reason = redact(f"{type(exc).__name__}: {exc}"[:200], secret)
     # Raised outside the handler, so no exception chain keeps the body.
     raise ResponseParseError(status, snippet(response.content, secret), reason)
 
 
+NAME_NOT_RESOLVED = "the host name does not resolve"
+REFUSED = "the connection was refused"
+TLS_UNVERIFIED = "TLS certificate verification failed"
+
+
 def transport_error(call: Call[Any], exc: httpx.HTTPError, secret: str) -> TransportError:
     """What a failure to get an answer means, and whether the request may have arrived.
 
-    The httpx error is described, not chained: it holds the request, token and all.
+    The message reads ``<operation> failed <when>: <cause> (<httpx's words>)``, the
+    cause in plain words where it is known. The httpx error is described, not
+    chained: it holds the request, token and all.
     """
     # Only these prove that the request never left: no connection carried it.
     never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
     timed_out = isinstance(exc, httpx.TimeoutException)
     what = "timed out" if timed_out else "failed"
     sent = "before it was sent" if never_sent else "after it may have been sent"
-    message = (
-        f"{call.operation} {what} {sent} ({redact(f'{type(exc).__name__}: {exc}'[:300], secret)})"
-    )
+    words = redact(f"{type(exc).__name__}: {exc}"[:300], secret)
+    cause = _cause(exc)
+    message = f"{call.operation} {what} {sent}: {f'{cause} ({words})' if cause else words}"
     if not never_sent and call.kind is not CallKind.READ:
         return OutcomeUnknown(
             message + "; it may or may not have taken effect", timed_out=timed_out
         )
     kind = RequestTimeout if timed_out else ConnectionFailed
     return kind(message, request_sent=not never_sent)
+
+
+def _cause(exc: BaseException) -> str | None:
+    """The cause of a failed connection in plain words, from the errors under httpx's."""
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "no connection within the connect timeout"
+    if isinstance(exc, httpx.ReadTimeout):
+        return "no answer within the read timeout"
+    seen: BaseException | None = exc
+    for _ in range(8):  # httpx -> httpcore -> the socket's error
+        if seen is None:
+            break
+        if isinstance(seen, socket.gaierror):
+            return NAME_NOT_RESOLVED
+        if isinstance(seen, ConnectionRefusedError):
+            return REFUSED
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return f"{TLS_UNVERIFIED}: {seen.verify_message}"
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def parse_retry_after(value: str | None, now: float) -> float | None:
@@ -336,6 +377,12 @@ def _onedata_error(
 ) -> tuple[str | None, str, dict[str, Any] | None, dict[str, Any] | None]:
     """(id, description, details, ctx) of an Onedata error body, read by the generated model."""
     try:
+        from oneprovider_automation_client.models import (
+            ErrorContext,
+            ErrorDetails,
+            ErrorResponse,
+        )
+
         error = ErrorResponse.from_dict(json.loads(content)).error
         if not isinstance(error.id, str) or not isinstance(error.description, str):
             return None, "", None, None

@@ -62,31 +62,45 @@ class AsyncPolls(Generic[T]):
         self._running[asyncio.ensure_future(run())] = key
 
     async def wait(
-        self, timeout: float, sleep: Callable[[float], Awaitable[None]]
-    ) -> list[tuple[str, T]]:
-        """The polls that end first (or none after ``timeout`` seconds), with their keys.
+        self,
+        timeout: float,
+        sleep: Callable[[float], Awaitable[None]],
+        due_in: float | None,
+        patience: float,
+    ) -> tuple[list[tuple[str, T]], list[str]]:
+        """The polls that end first, with their keys; and the keys of polls given up on.
 
-        On the real clock it waits for the polls themselves. On an injected clock time
-        passes only through ``sleep``: the polls get a few turns of the loop to answer,
-        then ``sleep`` moves the clock, so a poll that hangs cannot stop time.
+        On the real clock it waits for the polls themselves, ``timeout`` seconds at
+        most. On an injected clock, time passes only through ``sleep`` and a request in
+        flight takes none of it: the polls get :data:`SETTLE` real seconds to answer;
+        then, if another poll is due in ``due_in`` seconds, ``sleep`` moves the clock
+        there (a slow poll holds up no one); if none is, the polls get ``patience``
+        real seconds (a request timeout) and those still out are cancelled and given up.
         """
         import asyncio
 
+        stalled: list[str] = []
         if sleep is async_sleep or sleep is asyncio.sleep:
             done, _ = await asyncio.wait(
                 self._running, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
             )
         else:
-            done, _ = await asyncio.wait(self._running, timeout=0)
-            for _ in range(8):
-                if done:
-                    break
-                await asyncio.sleep(0)
+            done, _ = await asyncio.wait(
+                self._running, timeout=SETTLE, return_when=asyncio.FIRST_COMPLETED
+            )
+            if not done and due_in is not None:
+                await sleep(due_in)
                 done = {task for task in self._running if task.done()}
-            if not done:
-                await sleep(timeout)
-                done = {task for task in self._running if task.done()}
-        return [(self._running.pop(task), task.result()) for task in done]
+            elif not done:
+                done, late = await asyncio.wait(
+                    self._running, timeout=patience, return_when=asyncio.FIRST_COMPLETED
+                )
+                if not done:
+                    stalled = [self._running.pop(task) for task in late]
+                    for task in late:
+                        task.cancel()
+                    await asyncio.gather(*late, return_exceptions=True)
+        return [(self._running.pop(task), task.result()) for task in done], stalled
 
     async def cancel(self) -> None:
         """Cancel every running poll and wait until they are gone."""
@@ -135,21 +149,36 @@ class Polls(Generic[T]):
         """Start ``poll(*args)``; its result comes back from :meth:`wait` under ``key``."""
         self._running[self._pool.submit(poll, *args)] = key
 
-    def wait(self, timeout: float, sleep: Callable[[float], None]) -> list[tuple[str, T]]:
-        """The polls that end first (or none after ``timeout`` seconds), with their keys.
+    def wait(
+        self,
+        timeout: float,
+        sleep: Callable[[float], None],
+        due_in: float | None,
+        patience: float,
+    ) -> tuple[list[tuple[str, T]], list[str]]:
+        """The polls that end first, with their keys; and the keys of polls given up on.
 
-        On the real clock it waits for the polls themselves. On an injected clock time
-        passes only through ``sleep``: the polls get :data:`SETTLE` real seconds to
-        answer, then ``sleep`` moves the clock, so a poll that hangs cannot stop time.
+        On the real clock it waits for the polls themselves, ``timeout`` seconds at
+        most. On an injected clock, time passes only through ``sleep`` and a request in
+        flight takes none of it: the polls get :data:`SETTLE` real seconds to answer;
+        then, if another poll is due in ``due_in`` seconds, ``sleep`` moves the clock
+        there (a slow poll holds up no one); if none is, the polls get ``patience``
+        real seconds (a request timeout) and those still out are given up (their
+        threads end on their own).
         """
-        real = sleep is sync_sleep
-        done, _ = wait(
-            self._running, timeout=timeout if real else SETTLE, return_when=FIRST_COMPLETED
-        )
-        if not done and not real:
-            sleep(timeout)
-            done = {future for future in self._running if future.done()}
-        return [(self._running.pop(future), future.result()) for future in done]
+        stalled: list[str] = []
+        if sleep is sync_sleep:
+            done, _ = wait(self._running, timeout=timeout, return_when=FIRST_COMPLETED)
+        else:
+            done, _ = wait(self._running, timeout=SETTLE, return_when=FIRST_COMPLETED)
+            if not done and due_in is not None:
+                sleep(due_in)
+                done = {future for future in self._running if future.done()}
+            elif not done:
+                done, late = wait(self._running, timeout=patience, return_when=FIRST_COMPLETED)
+                if not done:
+                    stalled = [self._running.pop(future) for future in late]
+        return [(self._running.pop(future), future.result()) for future in done], stalled
 
     def cancel(self) -> None:
         """Drop every running poll; the threads end on their own."""

@@ -5,17 +5,23 @@ Statuses are open enums: a value from a newer provider is kept, not refused.
 
 from __future__ import annotations
 
+import functools
+import json
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import attrs
+import msgspec
 
-from oneprovider_automation_client.models import LaneRun as RawLaneRun
-from oneprovider_automation_client.models import WorkflowExecutionDetails
+if TYPE_CHECKING:  # the generated client is imported when a raw model is first asked for
+    from oneprovider_automation_client.models import LaneRun as RawLaneRun
+    from oneprovider_automation_client.models import WorkflowExecutionDetails
 
-if TYPE_CHECKING:
     from ._diagnosis import Diagnosis
+
+from . import _wire
+from ._reading import decode
 
 
 class _OpenEnum(StrEnum):
@@ -104,12 +110,94 @@ PHASE_OF: dict[ExecutionStatus, Phase] = {
 
 
 def _timestamp(seconds: int) -> datetime | None:
-    """Onedata's epoch seconds as an aware datetime; 0 means "never"."""
+    """Onedata's epoch seconds as an aware datetime; 0 means "never".
+
+    The decoder has bounded ``seconds`` to what the spec allows, which every
+    platform's ``fromtimestamp`` can represent.
+    """
     return datetime.fromtimestamp(seconds, UTC) if seconds else None
 
 
-@attrs.frozen
-class LaneRun:
+def _members(enum: type[_OpenEnum]) -> dict[str, Any]:
+    return {member.value: member for member in enum}
+
+
+# Dictionary look-ups: calling an enum class costs ten times more, on every lane run of every poll.
+_EXECUTION_STATUSES = _members(ExecutionStatus)
+_LANE_RUN_STATUSES = _members(LaneRunStatus)
+_RUN_TYPES = _members(RunType)
+
+
+class _Body:
+    """The answer a view was read from, parsed into the generated model on first use."""
+
+    __slots__ = ("_state",)
+
+    def __init__(self, state: bytes | WorkflowExecutionDetails) -> None:
+        self._state: bytes | WorkflowExecutionDetails | None = state
+
+    def release(self) -> None:
+        """Drop the body: a view kept only as a last state seen need not hold it."""
+        self._state = None
+
+    def model(self) -> WorkflowExecutionDetails:
+        # One slot, read once: a thread that finds the bytes parses them itself, and
+        # the model replaces the bytes, which it holds in full.
+        state = self._state
+        if state is None:
+            raise AttributeError(
+                "the answer behind this execution was not kept (a many-wait keeps only the "
+                "last state seen): get() it again for its raw model"
+            )
+        if isinstance(state, bytes):
+            # The decoder accepted this body, so the generated parser reads it.
+            from oneprovider_automation_client.models import WorkflowExecutionDetails
+
+            state = WorkflowExecutionDetails.from_dict(json.loads(state))
+            self._state = state
+        return state
+
+
+class _View(msgspec.Struct, frozen=True, gc=False):
+    """A read-only view: compared, hashed and shown by its public fields only.
+
+    Views hold decoded JSON and their body, which cannot form reference cycles,
+    so the garbage collector does not track them (a poll of a large execution makes
+    thousands). Fields whose names start with ``_`` say where the view came from.
+    """
+
+    def _public(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _public_fields(type(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        assert isinstance(other, _View)
+        return self._public() == other._public()
+
+    def __hash__(self) -> int:
+        return hash(self._public())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _public_fields(type(self)))
+        return f"{type(self).__name__}({shown})"
+
+    def __rich_repr__(self) -> list[tuple[str, Any]]:
+        return [(name, getattr(self, name)) for name in _public_fields(type(self))]
+
+
+def _no_raw(view: _View) -> AttributeError:
+    return AttributeError(
+        f"{type(view).__name__} built by hand has no raw: it was read from no answer"
+    )
+
+
+@functools.cache
+def _public_fields(cls: type[_View]) -> tuple[str, ...]:
+    return tuple(name for name in cls.__struct_fields__ if not name.startswith("_"))
+
+
+class LaneRun(_View, frozen=True, gc=False):
     """One run of a lane. ``run_number`` is execution-wide; None for a run prepared in advance."""
 
     lane_index: int
@@ -121,27 +209,39 @@ class LaneRun:
     exception_store_id: str | None
     is_rerunable: bool
     is_retriable: bool
-    raw: RawLaneRun = attrs.field(repr=False, eq=False)
-    """The generated model this was read from."""
+    _source: _Body | RawLaneRun | None = None
+    """The answer this was read from, or the generated run; None for a view built by hand."""
+    _position: int = 0
+    """Where the run stands in its lane's ``runs``."""
 
     @classmethod
     def from_model(cls, lane_index: int, raw: RawLaneRun) -> LaneRun:
+        """The view of a generated lane run of lane ``lane_index``; ``raw`` is kept as it is."""
         return cls(
-            lane_index=lane_index,
-            run_number=raw.run_number,
-            origin_run_number=raw.origin_run_number,
-            run_type=RunType(raw.run_type),
-            status=LaneRunStatus(raw.status),
-            iterated_store_id=raw.iterated_store_id,
-            exception_store_id=raw.exception_store_id,
-            is_rerunable=raw.is_rerunable,
-            is_retriable=raw.is_retriable,
-            raw=raw,
+            lane_index,
+            raw.run_number,
+            raw.origin_run_number,
+            RunType(raw.run_type),
+            LaneRunStatus(raw.status),
+            raw.iterated_store_id,
+            raw.exception_store_id,
+            raw.is_rerunable,
+            raw.is_retriable,
+            raw,
         )
 
+    @property
+    def raw(self) -> RawLaneRun:
+        """The generated model of this run, built from the answer on first use."""
+        source = self._source
+        if isinstance(source, _Body):
+            return source.model().lanes[self.lane_index - 1].runs[self._position]
+        if source is None:
+            raise _no_raw(self)
+        return source
 
-@attrs.frozen
-class Lane:
+
+class Lane(_View, frozen=True, gc=False):
     """One lane (``index`` is 1-based, as the API counts) and its runs, newest first."""
 
     index: int
@@ -161,8 +261,7 @@ class Lane:
         raise KeyError(f"lane {self.index} has no run {run_number}")
 
 
-@attrs.frozen
-class Execution:
+class Execution(_View, frozen=True, gc=False):
     """A workflow execution as ``get`` returned it. Timestamps are aware datetimes or None."""
 
     id: str
@@ -177,34 +276,74 @@ class Execution:
     suspend_time: datetime | None
     finish_time: datetime | None
     lanes: tuple[Lane, ...]
-    raw: WorkflowExecutionDetails = attrs.field(repr=False, eq=False)
-    """The generated model this was read from."""
+    audit_log_store_id: str | None = None
+    """The id of its system audit log store (``systemAuditLogStoreId``); None if it has none."""
+    _source: _Body | None = None
+    """The answer this was read from; None for a view built by hand."""
+
+    @classmethod
+    def _from_wire(
+        cls, details: _wire.WorkflowExecutionDetails, source: bytes | WorkflowExecutionDetails
+    ) -> Execution:
+        """The view of ``details``, decoded from ``source``: the body, kept for ``raw``, or raw."""
+        body = _Body(source)
+        statuses, types = _LANE_RUN_STATUSES, _RUN_TYPES
+        lanes = []
+        for index, lane in enumerate(details.lanes, start=1):
+            runs = tuple(
+                [
+                    LaneRun(
+                        index,
+                        run.run_number,
+                        run.origin_run_number,
+                        types.get(run.run_type) or RunType(run.run_type),
+                        statuses.get(run.status) or LaneRunStatus(run.status),
+                        run.iterated_store_id,
+                        run.exception_store_id,
+                        run.is_rerunable,
+                        run.is_retriable,
+                        body,
+                        position,
+                    )
+                    for position, run in enumerate(lane.runs)
+                ]
+            )
+            lanes.append(Lane(index, lane.schema_id, runs))
+        status = details.status
+        return cls(
+            details.atm_workflow_execution_id,
+            details.name,
+            _EXECUTION_STATUSES.get(status) or ExecutionStatus(status),
+            details.space_id,
+            details.user_id,
+            details.atm_inventory_id,
+            details.atm_workflow_schema_snapshot_id,
+            _timestamp(details.schedule_time),
+            _timestamp(details.start_time),
+            _timestamp(details.suspend_time),
+            _timestamp(details.finish_time),
+            tuple(lanes),
+            details.system_audit_log_store_id,
+            body,
+        )
 
     @classmethod
     def from_model(cls, raw: WorkflowExecutionDetails) -> Execution:
-        lanes = tuple(
-            Lane(
-                index=i,
-                schema_id=lane.schema_id,
-                runs=tuple(LaneRun.from_model(i, run) for run in lane.runs),
-            )
-            for i, lane in enumerate(raw.lanes, start=1)
-        )
-        return cls(
-            id=raw.atm_workflow_execution_id,
-            name=raw.name,
-            status=ExecutionStatus(raw.status),
-            space_id=raw.space_id,
-            user_id=raw.user_id,
-            inventory_id=raw.atm_inventory_id,
-            schema_snapshot_id=raw.atm_workflow_schema_snapshot_id,
-            schedule_time=_timestamp(raw.schedule_time),
-            start_time=_timestamp(raw.start_time),
-            suspend_time=_timestamp(raw.suspend_time),
-            finish_time=_timestamp(raw.finish_time),
-            lanes=lanes,
-            raw=raw,
-        )
+        """The view of a generated model (as the generated client returns it)."""
+        content = json.dumps(raw.to_dict()).encode()
+        return cls._from_wire(decode(_wire.WorkflowExecutionDetails, content), raw)
+
+    @property
+    def raw(self) -> WorkflowExecutionDetails:
+        """The generated model of the answer, built from it on first use."""
+        if self._source is None:
+            raise _no_raw(self)
+        return self._source.model()
+
+    def _release_body(self) -> None:
+        """Drop the answer kept for :attr:`raw` (see :meth:`_Body.release`)."""
+        if self._source is not None:
+            self._source.release()
 
     @property
     def phase(self) -> Phase | None:

@@ -88,25 +88,81 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def api_base_url(host: str | None, base_url: str | None, *, allow_insecure_http: bool) -> str:
-    """The API's base URL from a host or a base URL (exactly one), checked."""
+@attrs.frozen
+class Spelling:
+    """How the caller names each setting, so that a refusal names what to change."""
+
+    host: str = "host"
+    base_url: str = "base_url"
+    allow_http: str = "allow_insecure_http=True"
+
+
+LIBRARY_SPELLING = Spelling()
+
+
+def api_base_url(
+    host: str | None,
+    base_url: str | None,
+    *,
+    allow_insecure_http: bool,
+    spelling: Spelling = LIBRARY_SPELLING,
+) -> str:
+    """The API's base URL from a host or a base URL (exactly one), checked.
+
+    Refusals name the settings as ``spelling`` says (the command's flags, or the
+    client's arguments).
+    """
     if (host is None) == (base_url is None):
-        raise ValueError("give either host (for https://{host}/api/v3/oneprovider) or base_url")
+        raise ValueError(
+            f"give either {spelling.host} (for https://{{host}}{API_PATH}) or {spelling.base_url}"
+        )
     if host is not None:
-        host = arguments.check_text("host", host)
-        if "/" in host or "://" in host:
-            raise ValueError(f"host must be a domain with an optional port, not a URL: {host!r}")
-        base_url = f"https://{host}{API_PATH}"
+        base_url = _host_url(arguments.check_text("host", host), spelling)
     assert base_url is not None
     parts = urlsplit(arguments.check_text("base_url", base_url))
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"base_url must be an http(s) URL, not {base_url!r}")
+        raise ValueError(f"{spelling.base_url} must be an http(s) URL, not {base_url!r}")
     if parts.scheme == "http" and not _is_loopback(parts.hostname) and not allow_insecure_http:
         raise ValueError(
             f"refusing plain http to {parts.hostname}: the token would travel in clear. "
-            "Use https, or allow insecure http explicitly if you must."
+            f"Use https, or pass {spelling.allow_http} if you must."
         )
     return base_url.rstrip("/")
+
+
+def host_of(given: str, spelling: Spelling = LIBRARY_SPELLING) -> str:
+    """The domain in ``given`` when it is the provider's https URL, else ``given`` itself.
+
+    For the command, whose users paste URLs: any other URL is refused, naming the
+    setting it belongs to. The library itself takes only a domain as ``host``.
+    """
+    if "://" not in given:
+        return given
+    parts = urlsplit(given)
+    path = parts.path.rstrip("/")
+    plain = parts.netloc and "@" not in parts.netloc and not (parts.query or parts.fragment)
+    if parts.scheme == "https" and plain and path in ("", API_PATH):
+        return parts.netloc
+    if parts.scheme == "http" and plain:
+        raise ValueError(
+            f"{spelling.host} always means https; for plain http give "
+            f"{spelling.base_url} http://{parts.netloc}{path or API_PATH} "
+            f"(and {spelling.allow_http} unless it is this machine)"
+        )
+    raise ValueError(
+        f"{spelling.host} takes the provider's domain, not the URL {given!r}: "
+        f"give the API's full URL as {spelling.base_url}"
+    )
+
+
+def _host_url(host: str, spelling: Spelling) -> str:
+    """``https://{host}/api/v3/oneprovider``."""
+    if "/" in host:
+        raise ValueError(
+            f"{spelling.host} must be a domain with an optional port, not {host!r}"
+            + (f"; give a URL as {spelling.base_url}" if "://" in host else "")
+        )
+    return f"https://{host}{API_PATH}"
 
 
 def tls(verify: bool, ca_bundle: str | os.PathLike[str] | None) -> bool | ssl.SSLContext:
@@ -127,13 +183,21 @@ def connection_pool(
     transport: object | None,
     timeout: float | httpx.Timeout,
     verify: bool | ssl.SSLContext,
+    max_connections: int,
 ) -> tuple[Pool, bool]:
-    """The connection pool to use, and whether the client owns (and so closes) it."""
+    """The connection pool to use, and whether the client owns (and so closes) it.
+
+    Every connection the pool may open it also keeps alive: many waits at once reuse
+    their connections instead of opening one per poll.
+    """
     if given is not None and transport is not None:
         raise ValueError("give http_client or transport, not both")
     if given is not None:
         return given, False
-    return make(timeout=timeout, verify=verify, transport=transport), True
+    limits = httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections
+    )
+    return make(timeout=timeout, verify=verify, transport=transport, limits=limits), True
 
 
 def longest_request(timeout: httpx.Timeout) -> float:

@@ -206,6 +206,8 @@ class Waiter:
     deadline: float
     wait_through_suspension: bool = False
     rng: random.Random = attrs.field(factory=random.Random)
+    reports_changes: bool = True
+    """False where nobody reads the events (many waits): they are not worked out."""
     last: Execution | None = None
     polls: int = 0
     transient_errors: int = 0
@@ -220,6 +222,8 @@ class Waiter:
     """Transient errors in a row: each doubles the pause."""
     _unreachable_at: float | None = None
     """When a poll last found the provider unreachable or unavailable."""
+    _suspended_since: float | None = None
+    """When the suspension the execution is in was first seen."""
     _unknown_seen: set[str] = attrs.field(factory=set)
 
     @classmethod
@@ -246,13 +250,9 @@ class Waiter:
         self.last_polled = now
         if isinstance(outcome, OnedataError):
             return self._failed(outcome, now)
-        events = tuple(changes(self.last, outcome))
+        events = tuple(changes(self.last, outcome)) if self.reports_changes else ()
         self.last = outcome
-        restarting = (
-            outcome.is_suspended
-            and self._unreachable_at is not None
-            and now - self._unreachable_at < RESTART_GRACE
-        )
+        restarting = self._maybe_restarting(outcome, now)
         if self.is_done(outcome) and not restarting:
             return Decision(events, done=True)
         warning = None
@@ -266,6 +266,24 @@ class Waiter:
         self._failures = 0
         pause = self._interval(now)
         return self._pause(events, min(pause, RESTART_PACE) if restarting else pause, now, warning)
+
+    def _maybe_restarting(self, execution: Execution, now: float) -> bool:
+        """A suspension that may be a restarting provider's, which resumes by itself.
+
+        Only one first seen soon after the provider could not be reached, and only for
+        :data:`RESTART_GRACE` from that first sight: failures that keep coming (a
+        flaky network) never hold a wait for longer.
+        """
+        if not execution.is_suspended:
+            self._suspended_since = None
+            return False
+        if self._suspended_since is None:
+            self._suspended_since = now
+        return (
+            self._unreachable_at is not None
+            and self._suspended_since - self._unreachable_at < RESTART_GRACE
+            and now - self._suspended_since < RESTART_GRACE
+        )
 
     def _failed(self, error: OnedataError, now: float) -> Decision:
         if not is_transient(error):
@@ -329,6 +347,8 @@ class Board:
     """
 
     waiters: dict[str, Waiter]
+    """The waiters of the executions not yet ended; an ended one's goes."""
+    started: float
     deadline: float
     _due: dict[str, float] = attrs.field(factory=dict)
     """When each execution's next poll is due; absent while polled, finished or expired."""
@@ -337,6 +357,8 @@ class Board:
     _order: int = 0
     in_flight: set[str] = attrs.field(factory=set)
     expired: set[str] = attrs.field(factory=set)
+    _polls_of_ended: int = 0
+    _errors_of_ended: int = 0
 
     @classmethod
     def starting(
@@ -351,12 +373,12 @@ class Board:
     ) -> Board:
         """A board for each distinct id, polled as ``policy(id)`` says; every first poll now."""
         waiters = {
-            wid: Waiter.starting(
-                now, timeout, policy(wid), wait_through_suspension=wait_through_suspension, rng=rng
+            wid: Waiter(
+                policy(wid), now, now + timeout, wait_through_suspension, rng, reports_changes=False
             )
             for wid in dict.fromkeys(wids)
         }
-        board = cls(waiters, now + timeout)
+        board = cls(waiters, now, now + timeout)
         for wid in waiters:
             board._schedule(wid, now)
         return board
@@ -405,6 +427,11 @@ class Board:
         if at < due:
             self._schedule(wid, at)
 
+    def due_in(self, now: float) -> float | None:
+        """Seconds until the next poll is due; None when none is waiting its turn."""
+        head = self._next()
+        return None if head is None else max(0.0, head[0] - now)
+
     def wake_in(self, now: float, grace: float) -> float | None:
         """Seconds until there is something to do; None when nothing ever will be.
 
@@ -428,10 +455,19 @@ class Board:
     def record(self, wid: str, outcome: Execution | OnedataError, now: float) -> Decision:
         """One poll's outcome; the decision says whether the execution stopped."""
         self.in_flight.discard(wid)
-        decision = self.waiters[wid].record(outcome, now)
+        waiter = self.waiters[wid]
+        decision = waiter.record(outcome, now)
+        if decision.done:
+            # What a waiter keeps is what its decisions need; an ended one needs nothing.
+            del self.waiters[wid]
+            self._polls_of_ended += waiter.polls
+            self._errors_of_ended += waiter.transient_errors
+            return decision
+        if isinstance(outcome, Execution):
+            outcome._release_body()  # kept as the last state seen; its raw is not asked for
         if decision.timed_out:
             self.expired.add(wid)
-        elif not decision.done and decision.fatal is None:
+        elif decision.fatal is None:
             self._schedule(wid, now + decision.sleep)
         return decision
 
@@ -440,8 +476,8 @@ class Board:
         waiters = self.waiters.values()
         return WaitTimeout(
             None,
-            self.deadline - min(w.started for w in waiters),
-            polls=sum(w.polls for w in waiters),
-            transient_errors=sum(w.transient_errors for w in waiters),
+            self.deadline - self.started,
+            polls=self._polls_of_ended + sum(w.polls for w in waiters),
+            transient_errors=self._errors_of_ended + sum(w.transient_errors for w in waiters),
             pending={wid: self.waiters[wid].last for wid in self.waiters if wid in self.expired},
         )

@@ -27,7 +27,8 @@ class AuditLogEntry:
     Attributes:
         index (str): Position of the entry in its log. Opaque: compare entries by their order
             in the dump.
-        timestamp (int): When the entry was written, in milliseconds since the epoch.
+        timestamp (int): When the entry was written, in milliseconds since the epoch (at most the
+            last millisecond of the year 9999).
         source (AuditLogEntrySource | str): Who wrote the entry (see `AuditLogEntrySource`). Clients must accept any
             string.
         severity (AuditLogSeverity | str): How severe the entry is (see `AuditLogSeverity`). Clients must accept any

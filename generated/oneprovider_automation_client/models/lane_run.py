@@ -36,7 +36,10 @@ class LaneRun:
             run_number (int | None): The execution-wide run number: one counter for the whole execution, shared
                 by every lane run of the same pass, so numbers in a lane can have gaps. It is
                 `null` for a run prepared in advance until it becomes current. This is the
-                value that rerun and retry take as `laneRunNumber`.
+                value that rerun and retry take as `laneRunNumber`. It is at most 2^53 - 1,
+                the largest integer that every JSON reader keeps exact, so that it can be
+                sent back as written (not in the published reference; a counter of passes
+                never comes near it).
             origin_run_number (int | None): For a rerun or retry, the run number of the run in the same lane that it
                 repeats; `null` for a regular run. (The published reference types it as a
                 plain integer; regular runs always carry `null`.)

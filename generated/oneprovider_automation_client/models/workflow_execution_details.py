@@ -26,7 +26,10 @@ class WorkflowExecutionDetails:
     """The full state of an execution. The service always sends every property; some
     may be `null`. Timestamps are whole seconds since the epoch, `0` meaning "not
     yet"; they are not reset when the execution is rerun, retried or resumed, so the
-    status, not a timestamp, tells whether it has ended.
+    status, not a timestamp, tells whether it has ended. (Not in the published
+    reference:) a timestamp is at most 253402300799, the last second of the year
+    9999, which is as far as the date types of most languages reach; the service's
+    clock is nowhere near it, so a larger value is a broken answer, not a date.
 
         Example:
             {'atmWorkflowExecutionId': '11a53ed06d175c89bc3ed5be61f8217cch1890', 'atmWorkflowSchemaSnapshotId':

@@ -21,7 +21,7 @@ from .. import _settings as settings
 from .._audit import DEFAULT_MAX_DUMP_BYTES, AuditLog, audit_log_store_id
 from .._concurrency import AsyncPolls, AsyncSignal, async_sleep
 from .._diagnosis import Diagnosis, diagnose
-from .._errors import ExecutionFailed, NoAuditLog, NothingToRepair, OnedataError
+from .._errors import ExecutionFailed, NoAuditLog, NothingToRepair, OnedataError, RequestTimeout
 from .._models import (
     Execution,
     ExecutionStatus,
@@ -58,7 +58,8 @@ class AsyncWorkflowClient(AsyncOperations):
             wid = await client.schedule(space_id, schema_id, revision)
             print((await client.get(wid)).status)
 
-    It keeps one connection pool for its lifetime; close it (or use ``async with``).
+    It keeps one connection pool for its lifetime (``max_connections``, each kept
+    alive); close it (or use ``async with``).
     Requests time out (10 s to connect, 30 s to read), TLS is verified, plain http
     goes only to loopback unless ``allow_insecure_http``. Reads are retried on
     connection failures and 502/503/504 by ``retry``; actions only when they provably
@@ -520,10 +521,13 @@ class AsyncWorkflowClient(AsyncOperations):
                             await self._pause(wake)
                         continue
                     assert wake is not None  # polls in flight have until the deadline and grace
-                    for wid, outcome in await polls.wait(wake, self._sleep):
+                    done, stalled = await polls.wait(wake, self._sleep, board.due_in(now), grace)
+                    for wid in stalled:
+                        done.append((wid, _no_answer(wid, grace)))
+                    for wid, outcome in done:
                         decision = self._decided(board.record(wid, outcome, self._monotonic()))
                         if decision.done and isinstance(outcome, Execution):
-                            logger.info("%s", board.waiters[wid].ending())
+                            logger.info("execution %s is %s", wid, outcome.status)
                             yield outcome
                     if board.overdue(self._monotonic(), grace):
                         await polls.cancel()
@@ -561,3 +565,11 @@ class AsyncWorkflowClient(AsyncOperations):
             )
         }
         return {wid: finished[wid] for wid in dict.fromkeys(wids)}
+
+
+def _no_answer(wid: str, seconds: float) -> RequestTimeout:
+    """What a poll given up on counts as: a read that timed out."""
+    return RequestTimeout(
+        f"get_workflow_execution_details of {wid} had no answer within {seconds:g}s",
+        request_sent=True,
+    )

@@ -17,17 +17,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from oneprovider_automation_client.api.workflow_execution import (
-    cancel_workflow_execution,
-    delete_workflow_execution,
-    force_continue_workflow_execution,
-    pause_workflow_execution,
-    rerun_workflow_execution,
-    resume_workflow_execution,
-    retry_workflow_execution,
-)
-from oneprovider_automation_client.models import WorkflowExecutionList
-
+from .. import _arguments as arguments
 from .. import _calls as calls
 from .. import _settings as settings
 from .._audit import DEFAULT_MAX_DUMP_BYTES, AuditLog
@@ -36,6 +26,7 @@ from .._concurrency import async_sleep
 from .._errors import OnedataError
 from .._models import Execution, ExecutionId, Phase
 from .._retry import RetryPolicy
+from .._wire import WorkflowExecutionList
 
 if TYPE_CHECKING:
     from .._callbacks import CallbackReceiver
@@ -63,6 +54,7 @@ class AsyncOperations:
         allow_insecure_http: bool = False,
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_connections: int = 100,
         sleep: Callable[[float], Awaitable[None]] = async_sleep,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
@@ -81,6 +73,7 @@ class AsyncOperations:
             transport,
             timeout,
             settings.tls(verify, ca_bundle),
+            arguments.check_count("max_connections", max_connections),
         )
         self._sleep = sleep
         # A simulated provider's transport says which clock it runs on.
@@ -241,31 +234,31 @@ class AsyncOperations:
 
     async def delete(self, wid: str) -> None:
         """Delete a suspended or ended execution."""
-        await self._send(calls.action_call(delete_workflow_execution, wid))
+        await self._send(calls.action_call("delete_workflow_execution", wid))
 
     async def pause(self, wid: str) -> None:
         """Ask a waiting or ongoing execution to pause (it goes through ``stopping``)."""
-        await self._send(calls.action_call(pause_workflow_execution, wid))
+        await self._send(calls.action_call("pause_workflow_execution", wid))
 
     async def resume(self, wid: str) -> None:
         """Resume a paused or interrupted execution."""
-        await self._send(calls.action_call(resume_workflow_execution, wid))
+        await self._send(calls.action_call("resume_workflow_execution", wid))
 
     async def cancel(self, wid: str) -> None:
         """Cancel an execution that has not ended."""
-        await self._send(calls.action_call(cancel_workflow_execution, wid))
+        await self._send(calls.action_call("cancel_workflow_execution", wid))
 
     async def force_continue(self, wid: str) -> None:
         """Continue a failed execution from the lane after the failed one."""
-        await self._send(calls.action_call(force_continue_workflow_execution, wid))
+        await self._send(calls.action_call("force_continue_workflow_execution", wid))
 
     async def rerun(self, wid: str, lane_index: int, run_number: int) -> None:
         """Rerun lane ``lane_index`` (from 1) over every item of its run ``run_number``."""
-        await self._send(calls.repeat_call(rerun_workflow_execution, wid, lane_index, run_number))
+        await self._send(calls.repeat_call("rerun_workflow_execution", wid, lane_index, run_number))
 
     async def retry(self, wid: str, lane_index: int, run_number: int) -> None:
         """Retry lane ``lane_index`` (from 1) over the failed items of its run ``run_number``."""
-        await self._send(calls.repeat_call(retry_workflow_execution, wid, lane_index, run_number))
+        await self._send(calls.repeat_call("retry_workflow_execution", wid, lane_index, run_number))
 
     async def dump_audit_log(
         self, store_id: str, *, tail: int | None = None, max_bytes: int = DEFAULT_MAX_DUMP_BYTES

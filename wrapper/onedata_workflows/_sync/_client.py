@@ -22,7 +22,7 @@ from .. import _settings as settings
 from .._audit import DEFAULT_MAX_DUMP_BYTES, AuditLog, audit_log_store_id
 from .._concurrency import Polls, Signal, sync_sleep
 from .._diagnosis import Diagnosis, diagnose
-from .._errors import ExecutionFailed, NoAuditLog, NothingToRepair, OnedataError
+from .._errors import ExecutionFailed, NoAuditLog, NothingToRepair, OnedataError, RequestTimeout
 from .._models import (
     Execution,
     ExecutionStatus,
@@ -59,7 +59,8 @@ class WorkflowClient(Operations):
             wid = client.schedule(space_id, schema_id, revision)
             print((client.get(wid)).status)
 
-    It keeps one connection pool for its lifetime; close it (or use ``with``).
+    It keeps one connection pool for its lifetime (``max_connections``, each kept
+    alive); close it (or use ``with``).
     Requests time out (10 s to connect, 30 s to read), TLS is verified, plain http
     goes only to loopback unless ``allow_insecure_http``. Reads are retried on
     connection failures and 502/503/504 by ``retry``; actions only when they provably
@@ -519,10 +520,13 @@ class WorkflowClient(Operations):
                             self._pause(wake)
                         continue
                     assert wake is not None  # polls in flight have until the deadline and grace
-                    for wid, outcome in polls.wait(wake, self._sleep):
+                    done, stalled = polls.wait(wake, self._sleep, board.due_in(now), grace)
+                    for wid in stalled:
+                        done.append((wid, _no_answer(wid, grace)))
+                    for wid, outcome in done:
                         decision = self._decided(board.record(wid, outcome, self._monotonic()))
                         if decision.done and isinstance(outcome, Execution):
-                            logger.info("%s", board.waiters[wid].ending())
+                            logger.info("execution %s is %s", wid, outcome.status)
                             yield outcome
                     if board.overdue(self._monotonic(), grace):
                         polls.cancel()
@@ -560,3 +564,11 @@ class WorkflowClient(Operations):
             )
         }
         return {wid: finished[wid] for wid in dict.fromkeys(wids)}
+
+
+def _no_answer(wid: str, seconds: float) -> RequestTimeout:
+    """What a poll given up on counts as: a read that timed out."""
+    return RequestTimeout(
+        f"get_workflow_execution_details of {wid} had no answer within {seconds:g}s",
+        request_sent=True,
+    )

@@ -18,17 +18,7 @@ from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 import httpx
 
-from oneprovider_automation_client.api.workflow_execution import (
-    cancel_workflow_execution,
-    delete_workflow_execution,
-    force_continue_workflow_execution,
-    pause_workflow_execution,
-    rerun_workflow_execution,
-    resume_workflow_execution,
-    retry_workflow_execution,
-)
-from oneprovider_automation_client.models import WorkflowExecutionList
-
+from .. import _arguments as arguments
 from .. import _calls as calls
 from .. import _settings as settings
 from .._audit import DEFAULT_MAX_DUMP_BYTES, AuditLog
@@ -37,6 +27,7 @@ from .._concurrency import sync_sleep
 from .._errors import OnedataError
 from .._models import Execution, ExecutionId, Phase
 from .._retry import RetryPolicy
+from .._wire import WorkflowExecutionList
 
 if TYPE_CHECKING:
     from .._callbacks import CallbackReceiver
@@ -64,6 +55,7 @@ class Operations:
         allow_insecure_http: bool = False,
         http_client: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
+        max_connections: int = 100,
         sleep: Callable[[float], None] = sync_sleep,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
@@ -82,6 +74,7 @@ class Operations:
             transport,
             timeout,
             settings.tls(verify, ca_bundle),
+            arguments.check_count("max_connections", max_connections),
         )
         self._sleep = sleep
         # A simulated provider's transport says which clock it runs on.
@@ -242,31 +235,31 @@ class Operations:
 
     def delete(self, wid: str) -> None:
         """Delete a suspended or ended execution."""
-        self._send(calls.action_call(delete_workflow_execution, wid))
+        self._send(calls.action_call("delete_workflow_execution", wid))
 
     def pause(self, wid: str) -> None:
         """Ask a waiting or ongoing execution to pause (it goes through ``stopping``)."""
-        self._send(calls.action_call(pause_workflow_execution, wid))
+        self._send(calls.action_call("pause_workflow_execution", wid))
 
     def resume(self, wid: str) -> None:
         """Resume a paused or interrupted execution."""
-        self._send(calls.action_call(resume_workflow_execution, wid))
+        self._send(calls.action_call("resume_workflow_execution", wid))
 
     def cancel(self, wid: str) -> None:
         """Cancel an execution that has not ended."""
-        self._send(calls.action_call(cancel_workflow_execution, wid))
+        self._send(calls.action_call("cancel_workflow_execution", wid))
 
     def force_continue(self, wid: str) -> None:
         """Continue a failed execution from the lane after the failed one."""
-        self._send(calls.action_call(force_continue_workflow_execution, wid))
+        self._send(calls.action_call("force_continue_workflow_execution", wid))
 
     def rerun(self, wid: str, lane_index: int, run_number: int) -> None:
         """Rerun lane ``lane_index`` (from 1) over every item of its run ``run_number``."""
-        self._send(calls.repeat_call(rerun_workflow_execution, wid, lane_index, run_number))
+        self._send(calls.repeat_call("rerun_workflow_execution", wid, lane_index, run_number))
 
     def retry(self, wid: str, lane_index: int, run_number: int) -> None:
         """Retry lane ``lane_index`` (from 1) over the failed items of its run ``run_number``."""
-        self._send(calls.repeat_call(retry_workflow_execution, wid, lane_index, run_number))
+        self._send(calls.repeat_call("retry_workflow_execution", wid, lane_index, run_number))
 
     def dump_audit_log(
         self, store_id: str, *, tail: int | None = None, max_bytes: int = DEFAULT_MAX_DUMP_BYTES

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
@@ -414,6 +415,8 @@ class FakeOneprovider:
             raise Disconnect(refused=False)
         if fault is not None and fault.kind is FaultKind.TRUNCATE:
             return attrs.evolve(response, body=response.body[: len(response.body) // 2])
+        if fault is not None and fault.kind is FaultKind.STALL:
+            time.sleep(fault.seconds)  # real time: the point is a client's read timeout
         return response
 
     def _before(self, fault: Fault) -> RawResponse | None:

@@ -23,6 +23,7 @@ class FaultKind(StrEnum):
     REFUSE = "refuse"
     RESET = "reset"
     LATENCY = "latency"
+    STALL = "stall"
     TRUNCATE = "truncate"
 
 
@@ -69,6 +70,15 @@ class Fault:
         return cls(FaultKind.LATENCY, seconds=seconds)
 
     @classmethod
+    def stall(cls, seconds: float) -> Fault:
+        """Handle the request, then hold the answer back for ``seconds`` of real time.
+
+        Over HTTP this is an answer that comes after the client's read timeout; the
+        handler thread waits, the simulated clock does not move.
+        """
+        return cls(FaultKind.STALL, seconds=seconds)
+
+    @classmethod
     def truncated(cls) -> Fault:
         """Handle the request, then send only the first half of the body."""
         return cls(FaultKind.TRUNCATE)
@@ -82,6 +92,8 @@ class Fault:
             return "reset after processing"
         if self.kind is FaultKind.LATENCY:
             return f"latency {self.seconds:g}s"
+        if self.kind is FaultKind.STALL:
+            return f"stall {self.seconds:g}s"
         return str(self.kind)
 
 

@@ -65,7 +65,10 @@ class _Handler(BaseHTTPRequestHandler):
         head.append(f"content-length: {len(answer.body)}")
         if self.close_connection:
             head.append("connection: close")
-        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + answer.body)
+        try:
+            self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + answer.body)
+        except OSError:  # the client gave up waiting (a stalled answer) or went away
+            self.close_connection = True
 
     def __getattr__(self, name: str) -> Any:
         # Every method reaches the service, which answers 405 where the API has none.
