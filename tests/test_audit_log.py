@@ -28,9 +28,11 @@ from onedata_workflows import (
     Severity,
     UnauthorizedError,
 )
+from onedata_workflows._audit import DumpReader
 from onedata_workflows.testing import FakeOneprovider, Fault, LaneSpec, Outcome
 
 from .clients import KINDS, make_client
+from .test_reading import PROPERTY_SETTINGS, judge, mutated, schema_of, valid
 
 BASE = "https://p.test/api/v3/oneprovider"
 TOKEN = "audit-log-token-7d41c2e9f0"
@@ -393,3 +395,23 @@ def test_a_dump_labelled_with_the_routes_type(kind: str, loop: asyncio.AbstractE
         log = client.audit_log(wid)
     assert seen[-1] == "application/octet-stream"
     assert len(log) == len(fake.audit_log(wid))
+
+
+@PROPERTY_SETTINGS
+@given(data=st.data())
+def test_an_entry_is_read_exactly_when_the_spec_accepts_it(data: st.DataObject) -> None:
+    """Held to the same judge as every other answer: jsonschema, against openapi.yaml."""
+    document = data.draw(valid(schema_of("AuditLogEntry")))
+    if data.draw(st.booleans()):
+        document = mutated(document, data)
+    reader = DumpReader("store")
+    try:
+        reader.feed(json.dumps([document]).encode())
+        (entry,) = reader.close()
+    except ResponseParseError:
+        accepted = False
+    else:
+        accepted = True
+        assert entry.index == document["index"]
+        assert entry.content == document["content"]
+    assert accepted == judge("AuditLogEntry").is_valid(document), json.dumps(document)[:300]

@@ -3,10 +3,12 @@
 The dump is one JSON array that the provider writes as it reads the store, and it can
 be large, so :class:`DumpReader` takes it piece by piece as it arrives and keeps at
 most ``tail`` entries (the newest) and ``max_bytes`` of body: memory stays bounded
-whatever the provider sends. Every entry is checked against the spec's shape; a
-violation (a wrong type, a missing key, nesting too deep for the parser, a number too
-large, a timestamp out of range, a body that is not an array of objects) raises
-:class:`ResponseParseError` and nothing else. Nothing here does I/O.
+whatever the provider sends. Each entry is parsed as soon as it is all there and
+checked by the struct that ``tools/wire.py`` derives from openapi.yaml, so it is
+accepted exactly when the spec accepts it; anything else (a wrong type, a missing
+key, nesting too deep for the parser, a timestamp out of range, a body that is not an
+array of objects) raises :class:`ResponseParseError` and nothing else. Nothing here
+does I/O.
 """
 
 from __future__ import annotations
@@ -22,16 +24,17 @@ from email.message import Message
 from typing import Any
 
 import attrs
+from msgspec import UNSET
 
+from . import _wire
 from ._auth import redact
 from ._errors import ResponseParseError
 from ._models import Execution, _OpenEnum
+from ._reading import Unreadable, convert
 
 DEFAULT_MAX_DUMP_BYTES = 64 * 1024 * 1024
 """The most of a dump's body that is read before giving up: 64 MiB."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_LAST_MS = 253_402_300_799_999  # the last millisecond of the year 9999
-_MAX_DIGITS = 40  # no number in an entry needs more; a longer one is refused, not computed
 # The prefixes the service gives descriptions of lane runs and tasks (see the spec).
 _PREFIX = re.compile(
     r"\[(?:Lane: (?P<lane>\d+|\?)(?:, Run: (?P<run>\d+|\?))?(?:, PBox: \d+, Task: \d+)?"
@@ -202,24 +205,16 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number")
 
 
-def _bounded_int(text: str) -> int:
-    if len(text.lstrip("-")) > _MAX_DIGITS:
-        raise ValueError(f"an integer of {len(text)} digits")
-    return int(text)
-
-
 def _finite_float(text: str) -> float:
-    if len(text) > _MAX_DIGITS * 2:
-        raise ValueError(f"a number of {len(text)} characters")
     value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{text} overflows")
+    if not math.isfinite(value):  # as msgspec refuses it in every other answer
+        raise ValueError(f"{text[:20]} is out of range")
     return value
 
 
-_DECODER = json.JSONDecoder(
-    parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_refuse_constant
-)
+# Finds where each entry ends (and builds what the struct then checks); it refuses
+# nesting deeper than the interpreter's recursion limit, as msgspec's does.
+_DECODER = json.JSONDecoder(parse_float=_finite_float, parse_constant=_refuse_constant)
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -338,8 +333,8 @@ class DumpReader:
         except json.JSONDecodeError as exc:
             reason = f"entry {self._total}: {exc.msg}"
             incomplete = not final
-        except _Violation as exc:
-            reason, incomplete = str(exc), False
+        except Unreadable as exc:
+            reason, incomplete = f"entry {self._total}: {exc}", False
         except (ValueError, RecursionError, MemoryError) as exc:
             reason, incomplete = f"entry {self._total}: {type(exc).__name__}: {exc}", False
         else:
@@ -353,60 +348,31 @@ class DumpReader:
             raise _Incomplete
         self._fail(reason)
 
-    def _entry(self, value: Any) -> AuditLogEntry:
-        where = f"entry {self._total}"
-        if not isinstance(value, dict):
-            raise _Violation(f"{where} is not an object")
-        index = _field(value, "index", str, where)
-        stamp = _field(value, "timestamp", int, where)
-        source = _field(value, "source", str, where)
-        severity = _field(value, "severity", str, where)
-        content = _field(value, "content", dict, where)
-        if not 0 <= stamp <= _LAST_MS:
-            raise _Violation(f"{where}: timestamp {stamp} is out of range")
-        description = _optional(content, "description", str, where)
-        details = _optional(content, "details", dict, where)
-        referenced = _optional(content, "referencedElements", dict, where) or {}
+    @staticmethod
+    def _entry(value: Any) -> AuditLogEntry:
+        """The view of one parsed entry, once the spec's struct has accepted it."""
+        entry = convert(_wire.AuditLogEntry, value)  # raises Unreadable
+        content = entry.content
+        referenced = content.referenced_elements
+        tasks = () if referenced is UNSET or referenced.tasks is UNSET else referenced.tasks
+        traces = (
+            ()
+            if referenced is UNSET or referenced.item_trace_ids is UNSET
+            else referenced.item_trace_ids
+        )
         return AuditLogEntry(
-            index=index,
-            timestamp=_EPOCH + timedelta(milliseconds=stamp),
-            source=LogSource(source),
-            severity=Severity(severity),
-            description=description,
-            details=details,
-            tasks=_strings(referenced, "tasks", where),
-            item_trace_ids=_strings(referenced, "itemTraceIds", where),
-            content=content,
+            index=entry.index,
+            timestamp=_EPOCH + timedelta(milliseconds=entry.timestamp),
+            source=LogSource(entry.source),
+            severity=Severity(entry.severity),
+            description=None if content.description is UNSET else content.description,
+            details=None if content.details is UNSET else content.details,
+            tasks=tasks,
+            item_trace_ids=traces,
+            content=value["content"],
         )
 
     def _fail(self, reason: str) -> Any:
         start = max(0, self._pos - 100)
         snippet = redact(self._text[start : start + 300], self._secret)
         raise ResponseParseError(200, snippet, redact(reason, self._secret)[:300])
-
-
-class _Violation(ValueError):
-    """An entry that breaks the spec's shape (turned into ResponseParseError by the reader)."""
-
-
-def _field(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
-    if key not in data:
-        raise _Violation(f"{where} has no {key}")
-    return _typed(data[key], key, kind, where)
-
-
-def _optional(data: dict[str, Any], key: str, kind: type, where: str) -> Any:
-    return _typed(data[key], key, kind, where) if key in data else None
-
-
-def _typed(value: Any, key: str, kind: type, where: str) -> Any:
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise _Violation(f"{where}: {key} is {type(value).__name__}, not {kind.__name__}")
-    return value
-
-
-def _strings(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
-    values = _optional(data, key, list, where) or []
-    if not all(isinstance(v, str) for v in values):
-        raise _Violation(f"{where}: {key} holds something other than strings")
-    return tuple(values)
