@@ -51,6 +51,9 @@ ID_CALLS: dict[str, Callable[[Any, Any], Any]] = {
     "run": lambda c, v: c.run(v, GOOD, 1),
     "as_completed": lambda c, v: c.as_completed([GOOD, v]),
     "wait_for_many": lambda c, v: c.wait_for_many([v]),
+    "audit_log": lambda c, v: c.audit_log(v),
+    "dump_audit_log": lambda c, v: c.dump_audit_log(v),
+    "diagnose": lambda c, v: c.diagnose(v),
 }
 NUMBER_CALLS: dict[str, Callable[[Any, Any], Any]] = {
     "rerun lane": lambda c, v: c.rerun(GOOD, v, 1),
@@ -73,6 +76,10 @@ OTHER_BAD_CALLS: dict[str, Callable[[Any], Any]] = {
     "concurrency 0": lambda c: c.as_completed([GOOD], concurrency=0),
     "max_repairs -1": lambda c: c.run(GOOD, GOOD, 1, max_repairs=-1),
     "max_repairs 1.5": lambda c: c.run(GOOD, GOOD, 1, max_repairs=1.5),
+    "tail 0": lambda c: c.audit_log(GOOD, tail=0),
+    "tail as text": lambda c: c.dump_audit_log(GOOD, tail="10"),
+    "max_bytes 0": lambda c: c.audit_log(GOOD, max_bytes=0),
+    "max_bytes as a float": lambda c: c.dump_audit_log(GOOD, max_bytes=1e6),
 }
 MISSPELT: dict[str, Callable[[Any], Any]] = {
     "rerun_from_failed_lane": lambda c: c.rerun_from_failed_lane(GOOD, wait=True, timout=5),
@@ -82,6 +89,7 @@ MISSPELT: dict[str, Callable[[Any], Any]] = {
     "wait_for_many": lambda c: c.wait_for_many([GOOD], concurency=2),
     "as_completed": lambda c: c.as_completed([GOOD], timeoutt=3),
     "schedule": lambda c: c.schedule(GOOD, GOOD, 1, loglevel="debug"),
+    "audit_log": lambda c: c.audit_log(GOOD, last=5),
 }
 
 

@@ -698,7 +698,12 @@ def test_list_loads_pages_as_they_are_consumed(
 def test_public_names_are_exported_and_documented() -> None:
     for name in onedata_workflows.__all__:
         value = getattr(onedata_workflows, name)
-        if name in ("__version__", "DEFAULT_REQUEST_TIMEOUT", "DEFAULT_WAIT_TIMEOUT"):
+        if name in (
+            "__version__",
+            "DEFAULT_REQUEST_TIMEOUT",
+            "DEFAULT_WAIT_TIMEOUT",
+            "DEFAULT_MAX_DUMP_BYTES",
+        ):
             continue
         assert (value.__doc__ or "").strip(), f"{name} has no docstring"
         if isinstance(value, type):

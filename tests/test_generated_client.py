@@ -169,9 +169,9 @@ WID = "a/b c"
 
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
 def test_each_operation_builds_its_route(operation_id: str) -> None:
-    module = importlib.import_module(
-        f"oneprovider_automation_client.api.workflow_execution.{operation_id}"
-    )
+    # The generator groups operations by their tag.
+    tag = "execution_store" if "/stores/" in OPERATIONS[operation_id][1] else "workflow_execution"
+    module = importlib.import_module(f"oneprovider_automation_client.api.{tag}.{operation_id}")
     for variant in ("sync", "sync_detailed", "asyncio", "asyncio_detailed"):
         assert callable(getattr(module, variant))
     method, path = OPERATIONS[operation_id]
@@ -190,5 +190,7 @@ def test_each_operation_builds_its_route(operation_id: str) -> None:
     else:
         kwargs = module._get_kwargs(WID)
     assert kwargs["method"] == method
-    escaped = path.replace("{wid}", "a%2Fb%20c").replace("{sid}", "a%2Fb%20c")
+    escaped = path
+    for parameter in ("{wid}", "{sid}", "{storeId}"):
+        escaped = escaped.replace(parameter, "a%2Fb%20c")
     assert kwargs["url"] == escaped

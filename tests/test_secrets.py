@@ -61,6 +61,8 @@ def echo_token(request: httpx.Request) -> httpx.Response:
         return httpx.Response(400, json=body)
     if request.url.path.endswith("/garbage"):
         return httpx.Response(200, content=b'{"atmWorkflowExecutionId": "' + token.encode())
+    if request.url.path.endswith("/dump"):  # an audit-log dump that breaks the spec
+        return httpx.Response(200, content=b'[{"index": "' + token.encode() + b'", "x": [}]')
     body = {"error": {"id": "unauthorized", "description": f"token {token} is not valid"}}
     return httpx.Response(401, json=body)
 
@@ -109,6 +111,7 @@ def test_token_never_printed(
         attempt(lambda: echoing.get("html"))
         attempt(lambda: echoing.get("details"))
         attempt(lambda: echoing.get("garbage"))
+        attempt(lambda: echoing.dump_audit_log("s"))
 
     errors = [s for s in seen if isinstance(s, OnedataError)]
     assert len(errors) >= 6, "the scenario produced the errors it is meant to check"

@@ -25,6 +25,7 @@ OPERATIONS = {
     ),
     "rerun_workflow_execution": ("post", "/automation/execution/workflows/{wid}/rerun"),
     "retry_workflow_execution": ("post", "/automation/execution/workflows/{wid}/retry"),
+    "get_execution_store_dump": ("get", "/automation/execution/stores/{storeId}/dump"),
 }
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 
@@ -70,7 +71,7 @@ def test_base_path_and_both_auth_headers(spec: dict[str, Any]) -> None:
     assert len(spec["security"]) == 2, "either header alone must be enough"
 
 
-def test_the_ten_operations_with_onedatas_ids(spec: dict[str, Any]) -> None:
+def test_every_operation_with_its_id(spec: dict[str, Any]) -> None:
     found = {op["operationId"]: (method, path) for path, method, op in operations(spec)}
     assert found == OPERATIONS
 
@@ -110,6 +111,7 @@ def test_listing_says_who_gets_403_and_400(spec: dict[str, Any]) -> None:
         ("force_continue_workflow_execution", "204"),
         ("rerun_workflow_execution", "204"),
         ("retry_workflow_execution", "204"),
+        ("get_execution_store_dump", "200"),
     ],
 )
 def test_success_status(spec: dict[str, Any], operation_id: str, status: str) -> None:
@@ -297,3 +299,44 @@ def test_the_published_examples_are_kept_corrected(spec: dict[str, Any]) -> None
     lane_run = spec["components"]["schemas"]["LaneRun"]
     assert (lane_run["example"]["runType"], lane_run["example"]["status"]) == ("retry", "enqueued")
     assert "`pending`" in lane_run["description"]
+
+
+def test_the_audit_log_dump_as_the_service_answers(spec: dict[str, Any]) -> None:
+    op = spec["paths"]["/automation/execution/stores/{storeId}/dump"]["get"]
+    description = " ".join(op["description"].split())
+    assert "21.02.4" in description, "where the service has it from, since the reference lacks it"
+    assert "Accept: */*" in description
+    ok = op["responses"]["200"]
+    assert "Content-Disposition" in ok["headers"]
+    assert set(ok["content"]) == {"application/json", "application/octet-stream"}
+    for media in ok["content"].values():
+        assert media["schema"] == {"$ref": "#/components/schemas/AuditLogDump"}
+    assert "notSupported" in op["responses"]["400"]["description"]
+    assert "content" not in op["responses"]["406"], "406 comes with an empty body"
+    dump = component(spec, "AuditLogDump")
+    entry = {
+        "index": "3",
+        "timestamp": 1626107125051,
+        "source": "system",
+        "severity": "notice",
+        "content": {"description": "Stopping execution...", "details": {"reason": "pause"}},
+    }
+    assert dump.is_valid([entry, {**entry, "severity": "verbose", "source": "engine"}])
+    assert dump.is_valid([{**entry, "content": {"anything": "a lambda logged"}}])
+    for broken in (
+        {**entry, "timestamp": "yesterday"},
+        {**entry, "index": 3},
+        {k: v for k, v in entry.items() if k != "severity"},
+        {**entry, "content": {"description": 5}},
+        {**entry, "content": {"referencedElements": {"tasks": "t1"}}},
+    ):
+        assert not dump.is_valid([broken]), broken
+    severities = spec["components"]["schemas"]["AuditLogSeverity"]["enum"]
+    assert severities == spec["components"]["schemas"]["LogLevel"]["enum"]
+
+
+@pytest.mark.parametrize("field", ["severity", "source"])
+def test_audit_log_enums_are_open(spec: dict[str, Any], field: str) -> None:
+    prop = spec["components"]["schemas"]["AuditLogEntry"]["properties"][field]
+    assert prop["anyOf"][1] == {"type": "string"}
+    assert schema_validator(spec, prop).is_valid("somethingNew")

@@ -4,8 +4,9 @@
     python tools/wire.py check      # fail if it differs from what generate would write
 
 Every schema that a 2xx answer of openapi.yaml carries, with the schemas it refers
-to, becomes a frozen ``msgspec.Struct`` whose decoder accepts what the schema
-accepts: required properties are required, ``type: [X, "null"]`` admits null,
+to, becomes a frozen ``msgspec.Struct`` (an answer that is an array, a named tuple
+type of its items) whose decoder accepts what the schema accepts: required
+properties are required, ``type: [X, "null"]`` admits null,
 ``minimum``/``maximum`` and length limits become ``Meta`` constraints, and an
 ``anyOf`` of an enum with a plain string (an open enum) is any string. Unknown
 properties are ignored, as JSON Schema allows them. A keyword this translation does
@@ -135,6 +136,15 @@ class Translator:
         self._pending.discard(name)
         return name
 
+    def alias(self, name: str, schema: dict[str, Any], where: str) -> str:
+        """A name for array schema ``name`` (an answer that is a list), defined once."""
+        if name not in self.classes:
+            annotation = self.plain(schema, "array", where)
+            summary = " ".join(schema.get("description", name).split())
+            summary = summary.split(". ")[0].rstrip(".") + "."
+            self.classes[name] = f'{name} = {annotation}\n"""{summary}"""\n'
+        return name
+
     def annotation(self, schema: dict[str, Any], where: str) -> tuple[str, bool]:
         """(the type that decodes what ``schema`` accepts, whether it admits null)."""
         if "$ref" in schema:
@@ -227,7 +237,10 @@ def source() -> str:
     try:
         for name in translator.response_schemas():
             _, schema = translator.resolve(f"#/components/schemas/{name}")
-            translator.struct(name, schema, name)
+            if schema.get("type") == "array":
+                translator.alias(name, schema, name)
+            else:
+                translator.struct(name, schema, name)
     except Unsupported as problem:
         sys.exit(f"wire: openapi.yaml uses what tools/wire.py cannot translate: {problem}")
     body = "\n\n".join(translator.classes.values())

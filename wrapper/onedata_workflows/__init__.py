@@ -6,6 +6,7 @@
         wid = client.schedule(space_id, schema_id, revision=1)
         execution = client.wait_until_finished(wid, timeout=3600)
         if execution.status == "failed":
+            print(client.diagnose(wid))                 # why, from its audit log, and what next
             client.rerun_from_failed_lane(wid, wait=True)
 
 The simulated provider for tests lives in :mod:`onedata_workflows.testing`.
@@ -15,12 +16,15 @@ from typing import TYPE_CHECKING
 from typing import Any as _Any
 
 from ._async import AsyncWorkflowClient
+from ._audit import DEFAULT_MAX_DUMP_BYTES, AuditLog, AuditLogEntry, LogSource, Severity
+from ._diagnosis import Diagnosis, FailureKind, NextStep, diagnose
 from ._errors import (
     ApiError,
     BadRequestError,
     ConnectionFailed,
     ExecutionFailed,
     ForbiddenError,
+    NoAuditLog,
     NotFoundError,
     NothingToRepair,
     OnedataError,
@@ -78,26 +82,34 @@ def __getattr__(name: str) -> _Any:
 
 
 __all__ = [
+    "DEFAULT_MAX_DUMP_BYTES",
     "DEFAULT_REQUEST_TIMEOUT",
     "DEFAULT_WAIT_TIMEOUT",
     "ApiError",
     "AsyncWorkflowClient",
+    "AuditLog",
+    "AuditLogEntry",
     "BadRequestError",
     "CallKind",
     "CallbackReceiver",
     "CallbackSlot",
     "Candidate",
     "ConnectionFailed",
+    "Diagnosis",
     "EventKind",
     "Execution",
     "ExecutionEvent",
     "ExecutionFailed",
     "ExecutionId",
     "ExecutionStatus",
+    "FailureKind",
     "ForbiddenError",
     "Lane",
     "LaneRun",
     "LaneRunStatus",
+    "LogSource",
+    "NextStep",
+    "NoAuditLog",
     "NotFoundError",
     "NothingToRepair",
     "OnedataError",
@@ -113,10 +125,12 @@ __all__ = [
     "RunSummary",
     "RunType",
     "ServerError",
+    "Severity",
     "TransportError",
     "UnauthorizedError",
     "WaitTimeout",
     "WorkflowClient",
     "__version__",
+    "diagnose",
     "plan_repair",
 ]

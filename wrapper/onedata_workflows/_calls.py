@@ -18,12 +18,13 @@ import ssl
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
 from types import ModuleType
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
 import httpx
 
 from . import _arguments as arguments
+from ._audit import AuditLog, DumpReader, file_name_of
 from ._auth import redact, snippet
 from ._errors import (
     ApiError,
@@ -44,6 +45,7 @@ from ._retry import CallKind
 from ._wire import WorkflowExecutionCreated, WorkflowExecutionDetails, WorkflowExecutionList
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 
 _API = "oneprovider_automation_client.api.workflow_execution"
@@ -196,6 +198,66 @@ def next_page(
         )
     seen.add(token)
     return list_call(space_id, phase, page_size, token)
+
+
+# -- answers read as they arrive -----------------------------------------------
+
+
+class ChunkReader(Protocol[T_co]):
+    """Reads a body piece by piece: ``feed`` each piece, then ``close`` for the result.
+
+    Both raise only :class:`ResponseParseError`.
+    """
+
+    def feed(self, chunk: bytes) -> None: ...
+
+    def close(self) -> T_co: ...
+
+
+@attrs.frozen
+class StreamedCall(Call[T]):
+    """A call whose success is read as it arrives, so that a large body never sits whole.
+
+    ``reader(response, secret)`` makes the reader of one answer; ``read`` reads an
+    answer that came whole with the same reader.
+    """
+
+    reader: Callable[[httpx.Response, str], ChunkReader[T]] = attrs.field(kw_only=True)
+
+
+def dump_call(store_id: str, *, tail: int | None, max_bytes: int) -> StreamedCall[AuditLog]:
+    """The dump of an audit-log store, read entry by entry as it arrives.
+
+    The route declares ``application/octet-stream``: ``Accept: */*`` takes it (a
+    narrower ``Accept`` would get 406), and the body is read as JSON whatever its label.
+    """
+    store_id = arguments.check_id("store_id", store_id)
+    if tail is not None:
+        tail = arguments.check_count("tail", tail)
+    max_bytes = arguments.check_count("max_bytes", max_bytes)
+    generated = importlib.import_module(
+        "oneprovider_automation_client.api.execution_store.get_execution_store_dump"
+    )
+    kwargs = generated._get_kwargs(store_id)
+    kwargs["headers"] = {**kwargs.get("headers", {}), "Accept": "*/*"}
+
+    def reader(response: httpx.Response, secret: str) -> DumpReader:
+        return DumpReader(
+            store_id,
+            tail=tail,
+            max_bytes=max_bytes,
+            file_name=file_name_of(response.headers.get("content-disposition")),
+            secret=secret,
+        )
+
+    def read_whole(response: httpx.Response) -> AuditLog:
+        whole = reader(response, "")
+        whole.feed(response.content)
+        return whole.close()
+
+    return StreamedCall(
+        "get_execution_store_dump", CallKind.READ, kwargs, 200, read_whole, reader=reader
+    )
 
 
 # -- reading ------------------------------------------------------------------

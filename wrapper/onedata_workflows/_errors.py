@@ -13,8 +13,10 @@
     │   ├── RequestTimeout        a read was not answered in time
     │   └── OutcomeUnknown        a change was sent and no answer came: it may have happened
     ├── WaitTimeout               a wait reached its deadline (carries the last execution seen)
-    ├── ExecutionFailed           a wait ended failed, cancelled or crashed (when asked to raise)
-    └── NothingToRepair           no lane run can be rerun or retried; says why for each
+    ├── ExecutionFailed           a wait ended failed, cancelled or crashed (when asked to raise);
+    │                             carries the diagnosis: why, and what to do next
+    ├── NothingToRepair           no lane run can be rerun or retried; says why for each
+    └── NoAuditLog                the execution has no audit log (its store id is null)
 
 Bad arguments raise ``ValueError`` before anything is sent (a wrong type raises
 ``ArgumentTypeError``, both a ``TypeError`` and a ``ValueError``). No message,
@@ -27,6 +29,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ._diagnosis import Diagnosis
     from ._models import Candidate, Execution, LaneRun
 
 
@@ -167,24 +170,85 @@ class ExecutionFailed(OnedataError):
     """A waited-for execution ended ``failed``, ``cancelled`` or ``crashed``.
 
     ``lane_index``, ``run`` and ``exception_store_id`` point at the lane run that
-    decided it (its exception store holds the items that failed).
+    decided it (its exception store holds the items that failed). ``diagnosis`` says
+    why and what to do next, and ``reason`` is its one line. The clients read the
+    execution's audit log for it once, when they raise; without that log (or when it
+    cannot be read) the diagnosis rests on the execution's details alone.
     """
 
-    def __init__(self, execution: Execution) -> None:
+    def __init__(self, execution: Execution, diagnosis: Diagnosis | None = None) -> None:
+        from ._diagnosis import diagnose
+
         self.execution = execution
+        self.diagnosis: Diagnosis = diagnosis if diagnosis is not None else diagnose(execution)
         run = execution.current_run
         self.run: LaneRun | None = run
         self.lane_index: int | None = run.lane_index if run is not None else None
         self.exception_store_id: str | None = run.exception_store_id if run is not None else None
-        where = f" in lane {run.lane_index}, run {run.run_number}" if run is not None else ""
-        super().__init__(f"execution {execution.id} ended {execution.status}{where}")
+        super().__init__(
+            f"execution {execution.id} ended {execution.status}: {self.diagnosis.reason}"
+        )
+
+    @property
+    def reason(self) -> str:
+        """Why it ended so, in one line."""
+        return self.diagnosis.reason
 
 
 class NothingToRepair(OnedataError):
-    """No lane run of the execution can be rerun or retried; ``candidates`` say why not."""
+    """No lane run of the execution can be rerun or retried; ``candidates`` say why not.
 
-    def __init__(self, execution_id: str, candidates: Sequence[Candidate], reason: str) -> None:
+    ``diagnosis`` says why the execution stopped and what can be done instead (resume,
+    force-continue, or nothing); the clients read the audit log for it.
+    """
+
+    def __init__(
+        self,
+        execution_id: str,
+        candidates: Sequence[Candidate],
+        reason: str,
+        *,
+        execution: Execution | None = None,
+        diagnosis: Diagnosis | None = None,
+    ) -> None:
         self.execution_id = execution_id
         self.candidates = list(candidates)
+        self.why_not = reason
+        """Why no lane run qualifies, in one line."""
+        self.execution = execution
+        self._diagnosis = diagnosis
         reasons = "; ".join(str(c) for c in self.candidates) or reason
         super().__init__(f"nothing to repair in execution {execution_id}: {reasons}")
+
+    @property
+    def diagnosis(self) -> Diagnosis | None:
+        """Why the execution stopped; from its details alone unless a client added its log."""
+        if self._diagnosis is None and self.execution is not None:
+            from ._diagnosis import diagnose
+
+            self._diagnosis = diagnose(self.execution)
+        return self._diagnosis
+
+    @diagnosis.setter
+    def diagnosis(self, value: Diagnosis | None) -> None:
+        self._diagnosis = value
+
+    @property
+    def reason(self) -> str | None:
+        """Why the execution stopped, in one line (see ``diagnosis``)."""
+        diagnosis = self.diagnosis
+        return diagnosis.reason if diagnosis is not None else None
+
+
+class NoAuditLog(OnedataError):
+    """The execution has no audit log: its ``systemAuditLogStoreId`` is null.
+
+    The service writes the id null-safe; an execution made by a release before audit
+    logs, or whose log store is gone, has none.
+    """
+
+    def __init__(self, execution_id: str) -> None:
+        self.execution_id = execution_id
+        super().__init__(
+            f"execution {execution_id} has no audit log (systemAuditLogStoreId is null)"
+        )

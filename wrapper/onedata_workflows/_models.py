@@ -18,6 +18,8 @@ if TYPE_CHECKING:  # the generated client is imported when a raw model is first 
     from oneprovider_automation_client.models import LaneRun as RawLaneRun
     from oneprovider_automation_client.models import WorkflowExecutionDetails
 
+    from ._diagnosis import Diagnosis
+
 from . import _wire
 from ._reading import decode
 
@@ -274,6 +276,8 @@ class Execution(_View, frozen=True, gc=False):
     suspend_time: datetime | None
     finish_time: datetime | None
     lanes: tuple[Lane, ...]
+    audit_log_store_id: str | None = None
+    """The id of its system audit log store (``systemAuditLogStoreId``); None if it has none."""
     _source: _Body | None = None
     """The answer this was read from; None for a view built by hand."""
 
@@ -319,6 +323,7 @@ class Execution(_View, frozen=True, gc=False):
             _timestamp(details.suspend_time),
             _timestamp(details.finish_time),
             tuple(lanes),
+            details.system_audit_log_store_id,
             body,
         )
 
@@ -444,7 +449,14 @@ class RunSummary:
     transient_errors: int
     elapsed: float
     """Seconds from scheduling to the end, on the client's monotonic clock."""
+    diagnosis: Diagnosis | None = attrs.field(default=None, repr=False)
+    """Why the execution did not finish, and what to do next; None when it finished."""
 
     @property
     def succeeded(self) -> bool:
         return self.execution.status is ExecutionStatus.FINISHED
+
+    @property
+    def reason(self) -> str | None:
+        """Why the execution did not finish, in one line; None when it finished."""
+        return self.diagnosis.reason if self.diagnosis is not None else None

@@ -50,6 +50,21 @@ def decode(kind: type[T], content: bytes) -> T:
         raise Unreadable(reason) from None
 
 
+def convert(kind: type[T], value: object) -> T:
+    """JSON already decoded (``value``) as ``kind``, accepting exactly what :func:`decode` does.
+
+    For answers read piece by piece, whose parts are parsed as they arrive.
+    """
+    try:
+        return msgspec.convert(value, kind)
+    except msgspec.ValidationError as error:
+        reason = f"it breaks the spec: {error}"
+    try:
+        return msgspec.convert(_whole_floats_as_ints(value), kind)
+    except (msgspec.ValidationError, RecursionError):
+        raise Unreadable(reason) from None
+
+
 def _whole_floats_as_ints(value: object) -> object:
     if isinstance(value, float):
         return int(value) if value.is_integer() else value

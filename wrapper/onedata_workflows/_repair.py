@@ -55,7 +55,7 @@ def plan_repair(
                 target.lane_index, target.run_number, target.status, f"no {operation}: {why_not}"
             )
         )
-    raise NothingToRepair(execution.id, turned_down, "no lane run qualifies")
+    raise NothingToRepair(execution.id, turned_down, "no lane run qualifies", execution=execution)
 
 
 def _origin(execution: Execution, run: LaneRun) -> LaneRun:
@@ -102,4 +102,4 @@ def _nothing(execution: Execution, reason: str) -> NothingToRepair:
                 f"the execution is {execution.status}: {reason}",
             )
         )
-    return NothingToRepair(execution.id, candidates, reason)
+    return NothingToRepair(execution.id, candidates, reason, execution=execution)

@@ -9,7 +9,7 @@ garbage collector does not track them.
 
 from typing import Annotated
 
-from msgspec import Meta, Struct, field
+from msgspec import UNSET, Meta, Struct, UnsetType, field
 
 
 class WorkflowExecutionList(Struct, frozen=True, kw_only=True, gc=False):
@@ -74,3 +74,34 @@ class WorkflowExecutionDetails(Struct, frozen=True, kw_only=True, gc=False):
     store_registry: dict[str, str] = field(name="storeRegistry")
     system_audit_log_store_id: str | None = field(name="systemAuditLogStoreId")
     lanes: tuple[Lane, ...] = field(name="lanes")
+
+
+class AuditLogReferencedElements(Struct, frozen=True, kw_only=True, gc=False):
+    """What the entry is about."""
+
+    tasks: tuple[str, ...] | UnsetType = field(default=UNSET, name="tasks")
+    item_trace_ids: tuple[str, ...] | UnsetType = field(default=UNSET, name="itemTraceIds")
+
+
+class AuditLogEntryContent(Struct, frozen=True, kw_only=True, gc=False):
+    """What the entry says."""
+
+    description: str | UnsetType = field(default=UNSET, name="description")
+    details: dict[str, object] | UnsetType = field(default=UNSET, name="details")
+    referenced_elements: AuditLogReferencedElements | UnsetType = field(
+        default=UNSET, name="referencedElements"
+    )
+
+
+class AuditLogEntry(Struct, frozen=True, kw_only=True, gc=False):
+    """One entry of an audit log."""
+
+    index: str = field(name="index")
+    timestamp: Annotated[int, Meta(ge=0, le=253402300799999)] = field(name="timestamp")
+    source: str = field(name="source")
+    severity: str = field(name="severity")
+    content: AuditLogEntryContent = field(name="content")
+
+
+AuditLogDump = tuple[AuditLogEntry, ...]
+"""The entries of an audit log, oldest first."""

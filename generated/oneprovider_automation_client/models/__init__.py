@@ -1,5 +1,11 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .audit_log_entry import AuditLogEntry
+from .audit_log_entry_content import AuditLogEntryContent
+from .audit_log_entry_content_details import AuditLogEntryContentDetails
+from .audit_log_entry_source import AuditLogEntrySource
+from .audit_log_referenced_elements import AuditLogReferencedElements
+from .audit_log_severity import AuditLogSeverity
 from .error_context import ErrorContext
 from .error_details import ErrorDetails
 from .error_response import ErrorResponse
@@ -30,6 +36,12 @@ from .workflow_execution_schedule_request_store_initial_content_overlay import (
 from .workflow_execution_status import WorkflowExecutionStatus
 
 __all__ = (
+    "AuditLogEntry",
+    "AuditLogEntryContent",
+    "AuditLogEntryContentDetails",
+    "AuditLogEntrySource",
+    "AuditLogReferencedElements",
+    "AuditLogSeverity",
     "ErrorContext",
     "ErrorDetails",
     "ErrorResponse",

@@ -20,6 +20,7 @@ import httpx
 from .. import _arguments as arguments
 from .. import _calls as calls
 from .. import _settings as settings
+from .._audit import DEFAULT_MAX_DUMP_BYTES, AuditLog
 from .._auth import TokenAuth
 from .._concurrency import async_sleep
 from .._errors import OnedataError
@@ -119,25 +120,44 @@ class AsyncOperations:
         attempt = 0
         while True:
             attempt += 1
-            try:
-                response = await self._http.request(
-                    **{**call.kwargs, "url": self.base_url + call.kwargs["url"]}, auth=self._auth
-                )
-            except httpx.HTTPError as exc:
-                error: OnedataError = calls.transport_error(call, exc, self._auth.secret)
-            else:
-                url, status = call.kwargs["url"], response.status_code
-                logger.debug("%s %s -> %s", call.operation, url, status)
-                try:
-                    return calls.read(
-                        call, response, secret=self._auth.secret, now=self._clock()
-                    ), response
-                except OnedataError as exc:
-                    error = exc
-            delay = self._next_delay(call, error, attempt) if retry else None
+            outcome = await self._attempt(call)
+            if not isinstance(outcome, OnedataError):
+                return outcome
+            # Raised here, outside any handler: no exception chain keeps a body or a request.
+            delay = self._next_delay(call, outcome, attempt) if retry else None
             if delay is None:
-                raise error
+                raise outcome
             await self._sleep(delay)
+
+    async def _attempt(self, call: calls.Call[T]) -> tuple[T, httpx.Response] | OnedataError:
+        """One exchange: the call's result and the answer, or the error it came to."""
+        request = {**call.kwargs, "url": self.base_url + call.kwargs["url"]}
+        try:
+            if isinstance(call, calls.StreamedCall):
+                return await self._streamed(call, request)
+            response = await self._http.request(**request, auth=self._auth)
+            logger.debug("%s %s -> %s", call.operation, call.kwargs["url"], response.status_code)
+            return calls.read(call, response, secret=self._auth.secret, now=self._clock()), response
+        except httpx.HTTPError as exc:
+            return calls.transport_error(call, exc, self._auth.secret)
+        except OnedataError as exc:
+            return exc
+
+    async def _streamed(
+        self, call: calls.StreamedCall[T], request: dict[str, Any]
+    ) -> tuple[T, httpx.Response]:
+        """Read a success as it arrives, piece by piece; anything else as usual."""
+        async with self._http.stream(**request, auth=self._auth) as response:
+            logger.debug("%s %s -> %s", call.operation, call.kwargs["url"], response.status_code)
+            if response.status_code != call.success:
+                await response.aread()
+                return calls.read(call, response, secret=self._auth.secret, now=self._clock()), (
+                    response
+                )
+            reader = call.reader(response, self._auth.secret)
+            async for chunk in response.aiter_bytes():
+                reader.feed(chunk)
+            return reader.close(), response
 
     def _next_delay(self, call: calls.Call[Any], error: OnedataError, attempt: int) -> float | None:
         delay = self.retry_policy.delay(call.kind, error, attempt, self._rng)
@@ -241,6 +261,20 @@ class AsyncOperations:
     async def retry(self, wid: str, lane_index: int, run_number: int) -> None:
         """Retry lane ``lane_index`` (from 1) over the failed items of its run ``run_number``."""
         await self._send(calls.repeat_call("retry_workflow_execution", wid, lane_index, run_number))
+
+    async def dump_audit_log(
+        self, store_id: str, *, tail: int | None = None, max_bytes: int = DEFAULT_MAX_DUMP_BYTES
+    ) -> AuditLog:
+        """The entries of an audit-log store, oldest first, read as the dump arrives.
+
+        ``tail`` keeps only the newest entries (memory stays bounded however long the
+        log); a body longer than ``max_bytes`` raises :class:`ResponseParseError`, as
+        does any entry that breaks the spec. A store that is not an audit log raises
+        :class:`BadRequestError` (``notSupported``), an unknown one
+        :class:`NotFoundError`. :meth:`audit_log` finds an execution's.
+        """
+        call = calls.dump_call(store_id, tail=tail, max_bytes=max_bytes)
+        return (await self._send(call))[0]
 
     async def _poll(self, wid: str) -> Execution | OnedataError:
         """One look, without the client's own retries: the waiter decides about errors."""

@@ -17,9 +17,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from .. import _arguments as arguments
+from .. import _calls as calls
 from .. import _settings as settings
+from .._audit import DEFAULT_MAX_DUMP_BYTES, AuditLog, audit_log_store_id
 from .._concurrency import Polls, Signal, sync_sleep
-from .._errors import ExecutionFailed, OnedataError, RequestTimeout
+from .._diagnosis import Diagnosis, diagnose
+from .._errors import ExecutionFailed, NoAuditLog, NothingToRepair, OnedataError, RequestTimeout
 from .._models import (
     Execution,
     ExecutionStatus,
@@ -45,6 +48,8 @@ if TYPE_CHECKING:
     from .._callbacks import CallbackReceiver
 
 logger = logging.getLogger("onedata_workflows")
+DIAGNOSIS_TAIL = 1000
+"""The newest audit-log entries a diagnosis reads: enough for the last incarnation."""
 
 
 class WorkflowClient(Operations):
@@ -203,14 +208,65 @@ class WorkflowClient(Operations):
                 on_update(event)
         return self._outcome(waiter, raise_on_failure)
 
-    @staticmethod
-    def _outcome(waiter: Waiter, raise_on_failure: bool) -> Execution:
-        """The end of a wait: the last execution seen, or ExecutionFailed if asked."""
+    def _outcome(self, waiter: Waiter, raise_on_failure: bool) -> Execution:
+        """The end of a wait: the last execution seen, or ExecutionFailed if asked.
+
+        ExecutionFailed carries the diagnosis, for which the audit log is read once.
+        """
         execution = waiter.last
         assert execution is not None
         if raise_on_failure and execution.status in TERMINAL_FAILURES:
-            raise ExecutionFailed(execution)
+            raise ExecutionFailed(execution, self._diagnosis(execution, retry=False))
         return execution
+
+    # -- why --------------------------------------------------------------------------
+
+    def audit_log(
+        self, wid: str, *, tail: int | None = None, max_bytes: int = DEFAULT_MAX_DUMP_BYTES
+    ) -> AuditLog:
+        """The execution's system audit log, oldest first: what happened to it, and why.
+
+        Reads the execution for its ``systemAuditLogStoreId``, then the log's dump as
+        :meth:`dump_audit_log` does (``tail`` keeps the newest entries; ``max_bytes``
+        bounds the body). Raises :class:`NoAuditLog` when the execution has none.
+        """
+        arguments.check_id("wid", wid)
+        if tail is not None:
+            arguments.check_count("tail", tail)
+        arguments.check_count("max_bytes", max_bytes)
+        store_id = audit_log_store_id(self.get(wid))
+        if store_id is None:
+            raise NoAuditLog(wid)
+        return self.dump_audit_log(store_id, tail=tail, max_bytes=max_bytes)
+
+    def diagnose(self, wid: str | Execution) -> Diagnosis:
+        """Why the execution stopped (or has not), and the next step the service would accept.
+
+        Reads the execution and the newest entries of its audit log (two requests); an
+        :class:`Execution` already read (the end of a wait) saves the first. A log that
+        cannot be read leaves a diagnosis from the details alone, whose ``log_error``
+        says why; a failure to read the execution raises.
+        """
+        execution = wid if isinstance(wid, Execution) else self.get(wid)
+        return self._diagnosis(execution, retry=True)
+
+    def _diagnosis(self, execution: Execution, *, retry: bool) -> Diagnosis:
+        """The diagnosis of ``execution``, with its audit log when that can be read.
+
+        Never raises for the log: a diagnosis must not hide the error it explains.
+        """
+        store_id = audit_log_store_id(execution)
+        if store_id is None:
+            return diagnose(execution, log_error="the execution has no audit log")
+        try:
+            call = calls.dump_call(store_id, tail=DIAGNOSIS_TAIL, max_bytes=DEFAULT_MAX_DUMP_BYTES)
+            log = (self._send(call, retry=retry))[0]
+        except Exception as error:  # whatever keeps the log away, the diagnosis goes on
+            logger.warning("could not read the audit log of %s: %s", execution.id, error)
+            reason = str(error) or type(error).__name__
+        else:
+            return diagnose(execution, log.entries)
+        return diagnose(execution, log_error=reason)
 
     def watch(
         self,
@@ -245,7 +301,15 @@ class WorkflowClient(Operations):
         raise_on_failure: bool = False,
         callbacks: CallbackReceiver | None = None,
     ) -> RepairPlan:
-        plan = plan_repair(self.get(wid), operations, whole_lane=whole_lane)
+        execution = self.get(wid)
+        nothing: NothingToRepair | None = None
+        try:
+            plan = plan_repair(execution, operations, whole_lane=whole_lane)
+        except NothingToRepair as error:
+            nothing = error
+        if nothing is not None:  # with why it stopped, from its audit log, read once
+            nothing.diagnosis = self._diagnosis(execution, retry=False)
+            raise nothing
         logger.info("execution %s: %s", wid, plan)
         if dry_run:
             return plan
@@ -384,12 +448,16 @@ class WorkflowClient(Operations):
             waiter.paced_from = self._monotonic()
             if on_repair is not None:
                 on_repair(plan)
+        final = self._outcome(waiter, raise_on_failure)
+        elapsed = self._monotonic() - waiter.started
+        # Why it did not finish, from its audit log, read once: one more request.
+        why = (
+            None
+            if final.status is ExecutionStatus.FINISHED
+            else self._diagnosis(final, retry=False)
+        )
         return RunSummary(
-            self._outcome(waiter, raise_on_failure),
-            tuple(repairs),
-            waiter.polls,
-            waiter.transient_errors,
-            self._monotonic() - waiter.started,
+            final, tuple(repairs), waiter.polls, waiter.transient_errors, elapsed, diagnosis=why
         )
 
     # -- many at once -----------------------------------------------------------------

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from . import _errors as errors
+from ._audit import ExecutionLog
 from ._executions import (
     ENDED,
     FINAL_STATUS,
@@ -106,11 +108,13 @@ class Engine:
             lambda_registry=lambda_registry,
             store_registry=store_registry,
             audit_log_store_id=self.ids(),
+            audit_log=ExecutionLog(log_level, lambda: self._now),
             callback=callback,
             log_level=log_level,
             schedule_time=self.now,
         )
         self.executions[ex.id] = ex
+        ex.audit_log.scheduled()
         self._start_regular_run(ex, 0)
         return ex
 
@@ -136,7 +140,7 @@ class Engine:
         if run.outcome is Outcome.FAIL_ITEMS and share > spec.instant_failure_exception_threshold:
             # Failures come evenly spread, and the first one passes the threshold: the
             # run stops there with reason failure, like a hard failure.
-            run.outcome = Outcome.FAIL
+            run.outcome, run.crosses_threshold = Outcome.FAIL, True
             first = work / (run.failing_items + 1)
             run.work_left, run.tail = first, work - first
         elif run.outcome in (Outcome.FINISH, Outcome.FAIL_ITEMS):
@@ -148,6 +152,7 @@ class Engine:
 
     def _start_preparing(self, ex: Execution, run: LaneRun) -> None:
         run.status = "preparing"
+        ex.audit_log.preparing(*ex.where(run))
         self._workflow_running(ex)
         self._after(ex, self.timing.prepare, lambda: self._prepared(ex, run))
 
@@ -166,6 +171,7 @@ class Engine:
             {"schemaId": box, "taskRegistry": {task: self.ids() for task in tasks}}
             for box, tasks in zip(lane.box_schema_ids, lane.task_schema_ids, strict=True)
         ]
+        ex.audit_log.prepared(*ex.where(run))
         if run is ex.current_run and run.run_number is not None:
             self._after(ex, self.timing.prepare, lambda: self._activate(ex, run))
 
@@ -193,25 +199,40 @@ class Engine:
     def _work_done(self, ex: Execution, run: LaneRun) -> None:
         run.work_due = None
         run.work_left = 0.0
+        lane, number = ex.where(run)
+        log = ex.audit_log
         if run.outcome is Outcome.FINISH:
             run.status = "finished"
             self._lane_run_ended(ex, run)
         elif run.outcome is Outcome.FAIL_ITEMS:
             run.status = "failed"
+            log.items_failed(lane, number, run.failing_items, run.items, run.exception_store_id)
             self._lane_run_ended(ex, run)
         elif run.outcome is Outcome.FAIL:
+            task_id = next(iter(run.parallel_boxes[0]["taskRegistry"].values()))
+            if run.crosses_threshold:
+                log.threshold_exceeded(lane, number, task_id)
+            else:
+                log.results_failed(lane, number, task_id)
             self.begin_stop(ex, StopReason.FAILURE)
         elif run.outcome is Outcome.CRASH:
+            log.emergency(f"{zlib.crc32(f'{ex.id}/{number}'.encode()):08x}")
             self.begin_stop(ex, StopReason.CRASH)
         else:  # interrupted halfway; once resumed it completes
+            log.openfaas_unhealthy()
             self.begin_stop(ex, StopReason.INTERRUPT)
             run.outcome, run.work_left = Outcome.FINISH, run.tail
 
     def _lane_run_ended(self, ex: Execution, run: LaneRun) -> None:
         lane = ex.lanes[ex.current_lane]
+        ex.audit_log.run_stopped(*ex.where(run))
         if run.status == "failed" and lane.retries_left > 0:
             lane.retries_left -= 1
             self._repeat(ex, ex.current_lane, run, "retry")
+            assert run.run_number is not None
+            ex.audit_log.automatic_retry(
+                ex.current_lane + 1, run.run_number, ex.current_run_num, lane.retries_left
+            )
             return
         if run.status == "finished" and ex.current_lane + 1 < len(ex.lanes):
             following = ex.current_lane + 1
@@ -235,6 +256,7 @@ class Engine:
         if ex.status in WAITING:
             ex.start_time = self.now  # the stop passes through the ongoing phase
         run = ex.current_run
+        ex.audit_log.stopping(*ex.where(run), reason.name.lower())
         self._hold_work(run)
         run.status = "stopping"
         run.stopping_reason = reason
@@ -249,12 +271,20 @@ class Engine:
             run.work_due = None
 
     def _finalize(self, ex: Execution) -> None:
+        prepared = [
+            i + 1 for i, lane in enumerate(ex.lanes) if any(r.run_number is None for r in lane.runs)
+        ]
+        if prepared:
+            ex.audit_log.prepared_runs_deleted(prepared)
         for lane in ex.lanes:
             lane.runs = [r for r in lane.runs if r.run_number is not None]
         run = ex.current_run
         if run.stopping_reason is not None and run.status == "stopping":
             run.status = FINAL_STATUS[run.stopping_reason]
+            ex.audit_log.run_stopped(*ex.where(run))
         ex.status = run.status
+        if ex.status != "crashed":  # a crash ends abruptly, without the last entry
+            ex.audit_log.stopped(ex.status)
         if ex.status in SUSPENDED:
             ex.suspend_time = self.now
         else:
@@ -277,8 +307,11 @@ class Engine:
         if ex.status in SUSPENDED:
             # The whole stop happens within the request.
             run = ex.current_run
+            ex.audit_log.stopping(*ex.where(run), "cancel")
             run.status, run.stopping_reason = "cancelled", StopReason.CANCEL
+            ex.audit_log.run_stopped(*ex.where(run), suspended=True)
             ex.status = "cancelled"
+            ex.audit_log.stopped(ex.status)
             ex.start_time = ex.finish_time = self.now
             ex.epoch += 1
             self._notify(ex)
@@ -294,6 +327,7 @@ class Engine:
                 raise errors.invalid_status_transition(run.status, "stopping")
             if reason > run.stopping_reason:
                 run.stopping_reason = reason
+                ex.audit_log.stopping(*ex.where(run), reason.name.lower())
             # A weaker or equal reason is ignored; the request still succeeds.
         elif ex.status in SUSPENDED:
             raise errors.invalid_status_transition(ex.status, "stopping")
@@ -306,6 +340,7 @@ class Engine:
         self._new_incarnation(ex, "resuming")
         run = ex.current_run
         run.status, run.stopping_reason = "resuming", None
+        ex.audit_log.resuming(*ex.where(run))
         self._after(ex, self.timing.prepare, lambda: self._resumed(ex, run))
 
     def _resumed(self, ex: Execution, run: LaneRun) -> None:
@@ -313,6 +348,7 @@ class Engine:
             self._start_preparing(ex, run)
             return
         self._workflow_running(ex)
+        ex.audit_log.resumed(*ex.where(run))
         if run.was_active:
             run.status = "active"
             self._run_work(ex, run)
@@ -325,6 +361,7 @@ class Engine:
             raise errors.execution_not_resumable()
         self._new_incarnation(ex, "resuming")
         self._start_regular_run(ex, ex.current_lane + 1)
+        ex.audit_log.forced_continuation(ex.current_lane + 1, ex.current_run_num)
 
     def repeat(self, ex: Execution, lane_index: int, run_number: int, kind: str) -> None:
         """Rerun or retry lane ``lane_index`` (1-based) from its run ``run_number``."""
@@ -345,6 +382,7 @@ class Engine:
         ex.lanes[ex.current_lane].retries_left = 0
         self._new_incarnation(ex, "scheduled")
         self._repeat(ex, lane_index - 1, origin, kind)
+        ex.audit_log.manual_repeat(kind, lane_index, run_number, ex.current_run_num)
 
     def _repeat(self, ex: Execution, lane_index: int, origin: LaneRun, kind: str) -> None:
         lane = ex.lanes[lane_index]
@@ -419,6 +457,7 @@ class Engine:
         for ex in list(self.executions.values()):
             run = ex.current_run
             if ex.status in WAITING | ONGOING:
+                ex.audit_log.unclean_shutdown()
                 if not self._ended_by_itself(ex):
                     self._stop_request(ex, StopReason.INTERRUPT)
                 self._finalize(ex)
@@ -483,6 +522,17 @@ class Engine:
                 for lane in ex.lanes
             ],
         }
+
+    def store(self, store_id: str) -> tuple[Execution, bool] | None:
+        """The execution a store belongs to, and whether it is an audit log; None if unknown.
+
+        The stores of a deleted execution are gone with it.
+        """
+        for ex in self.executions.values():
+            audit_log = ex.stores().get(store_id)
+            if audit_log is not None:
+                return ex, audit_log
+        return None
 
     def in_phase(self, space_id: str, phase: str) -> Iterator[Execution]:
         """The space's executions in ``phase``, in no particular order."""

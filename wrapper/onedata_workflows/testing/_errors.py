@@ -188,3 +188,7 @@ def retry_failed() -> ServiceError:
 
 def workflow_empty() -> ServiceError:
     return ServiceError(400, "atmWorkflowEmpty", "Bad automation workflow: no lanes defined.")
+
+
+def not_supported() -> ServiceError:
+    return ServiceError(400, "notSupported", "This operation is not supported.")

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from ._audit import ExecutionLog
 from ._scenario import LaneSpec, Outcome
 
 WAITING = frozenset({"scheduled", "resuming"})
@@ -58,6 +59,8 @@ class LaneRun:
     failing_items: int = 0
     """Items that fail in this run (for a ``FAIL_ITEMS`` outcome)."""
     outcome: Outcome = Outcome.FINISH
+    crosses_threshold: bool = False
+    """Its share of failed items passes the lane's threshold: it fails at the first one."""
     work_left: float = 0.0
     """Active seconds until the outcome happens."""
     tail: float = 0.0
@@ -105,7 +108,9 @@ class Execution:
     lanes: list[Lane]
     lambda_registry: dict[str, str]
     store_registry: dict[str, str]
-    audit_log_store_id: str
+    audit_log_store_id: str | None
+    """None for an execution without an audit log (made by a release before them)."""
+    audit_log: ExecutionLog
     callback: str | None
     log_level: str
     status: str = "scheduled"
@@ -122,6 +127,23 @@ class Execution:
     @property
     def current_run(self) -> LaneRun:
         return self.lanes[self.current_lane].runs[0]
+
+    def where(self, run: LaneRun) -> tuple[int, int | None]:
+        """The 1-based lane index and the run number of one of its lane runs."""
+        index = next(i for i, lane in enumerate(self.lanes) if run in lane.runs)
+        return index + 1, run.run_number
+
+    def stores(self) -> dict[str, bool]:
+        """Every store of the execution that the API names, and whether it is an audit log."""
+        found = {store_id: False for store_id in self.store_registry.values()}
+        for lane in self.lanes:
+            for run in lane.runs:
+                for store_id in (run.iterated_store_id, run.exception_store_id):
+                    if store_id is not None:
+                        found[store_id] = False
+        if self.audit_log_store_id is not None:
+            found[self.audit_log_store_id] = True
+        return found
 
     def phase_time(self, phase: str) -> int:
         """The timestamp that orders this execution in the list of ``phase``."""

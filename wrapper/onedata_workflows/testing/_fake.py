@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -20,6 +21,7 @@ from ._executions import Ids
 from ._faults import Disconnect, Fault, FaultKind, Faults
 from ._scenario import LaneSpec, Timing
 from ._service import (
+    DumpMediaType,
     ErrorShape,
     LocationStyle,
     Privilege,
@@ -49,6 +51,9 @@ class FakeOneprovider:
     with :meth:`add_workflow_schema`, then use :meth:`client` or :meth:`async_client`
     (our clients, wired to this provider and its clock), :meth:`transport` (in-process
     httpx) or :meth:`serve` (real HTTP on 127.0.0.1).
+
+    ``dump_media_type="application/octet-stream"`` labels audit-log dumps with the type
+    their route declares, rather than the one the service's streaming code sets.
     """
 
     def __init__(
@@ -59,6 +64,7 @@ class FakeOneprovider:
         timing: Timing | None = None,
         error_shape: ErrorShape = "ctx",
         location_style: LocationStyle = "documented",
+        dump_media_type: DumpMediaType = "application/json",
         domain: str = "oneprovider.test",
         seed: int = 0,
         callback_sender: CallbackSender = post_callback,
@@ -78,6 +84,7 @@ class FakeOneprovider:
             error_shape=error_shape,
             location_style=location_style,
             now_ms=lambda: int(self.clock.now() * 1000),
+            dump_media_type=dump_media_type,
         )
         self._faults = Faults(self._rng)
         self._callback_sender = callback_sender
@@ -200,6 +207,32 @@ class FakeOneprovider:
         self.sync()
         with self._lock:
             return self._engine.details(self._engine.executions[wid])
+
+    def audit_log(self, wid: str) -> list[dict[str, Any]]:
+        """The entries of an execution's system audit log, oldest first, as the dump has them."""
+        self.sync()
+        with self._lock:
+            entries: list[dict[str, Any]] = json.loads(
+                self._engine.executions[wid].audit_log.dump()
+            )
+            return entries
+
+    def log_user_entry(
+        self, wid: str, content: Mapping[str, Any], *, severity: str = "info"
+    ) -> None:
+        """Append an entry from a lambda (source ``user``): a task whose results go to the log."""
+        self.sync()
+        with self._lock:
+            self._engine.executions[wid].audit_log.append(severity, dict(content), source="user")
+
+    def remove_audit_log(self, wid: str) -> None:
+        """Leave an execution without an audit log, as one made by a release before them.
+
+        Its details then carry ``systemAuditLogStoreId: null``, and the store it had is
+        unknown (404).
+        """
+        with self._lock:
+            self._engine.executions[wid].audit_log_store_id = None
 
     # -- the provider's conditions ---------------------------------------------
 

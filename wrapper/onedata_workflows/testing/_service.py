@@ -4,7 +4,8 @@ It speaks bytes and JSON only and never imports the generated client, so tests c
 use it to catch that client's mistakes. The order of checks is the service's:
 
 1. the route (404, 405) and the authentication of a sent token (401);
-2. the media type of a body (415), then the circuit breaker (503 when open);
+2. the media type of a body (415) and of the answer (406), then the circuit breaker
+   (503 when open);
 3. body and query validation (400, only the first problem);
 4. the entity: a caller without a token gets 401 here, before any lookup, so no 404
    tells an anonymous caller what exists; then the execution lookup (404);
@@ -14,6 +15,7 @@ use it to catch that client's mistakes. The order of checks is the service's:
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from http import HTTPStatus
@@ -25,6 +27,7 @@ import attrs
 from . import _errors as errors
 from . import _listing as listing
 from . import _requests as requests
+from ._audit import WORKFLOW_AUDIT_LOG_NAME
 from ._engine import Engine
 from ._errors import ServiceError
 from ._executions import Execution, Lane
@@ -33,6 +36,7 @@ from ._scenario import LaneSpec
 BASE_PATH = "/api/v3/oneprovider"
 ErrorShape = Literal["ctx", "plain"]
 LocationStyle = Literal["documented", "as_coded"]
+DumpMediaType = Literal["application/json", "application/octet-stream"]
 
 
 class Privilege(StrEnum):
@@ -117,6 +121,8 @@ def route(method: str, segments: list[str]) -> tuple[str | None, bool]:
             return operations.get(method), True
         case ["automation", "execution", "workflows", wid, action] if wid and action in ACTIONS:
             return (f"{action}_workflow_execution" if method == "POST" else None), True
+        case ["automation", "execution", "stores", store_id, "dump"] if store_id:
+            return ("get_execution_store_dump" if method == "GET" else None), True
     return None, False
 
 
@@ -124,6 +130,8 @@ ACTIONS = ("pause", "resume", "cancel", "force_continue", "rerun", "retry")
 CONSUMES_JSON = frozenset(
     {"schedule_workflow_execution", "rerun_workflow_execution", "retry_workflow_execution"}
 )
+# The dump's route declares this type (its body is JSON all the same).
+PRODUCES_OCTET_STREAM = frozenset({"get_execution_store_dump"})
 
 
 def split_path(path: str) -> list[str] | None:
@@ -145,12 +153,14 @@ class Service:
         error_shape: ErrorShape,
         location_style: LocationStyle,
         now_ms: Callable[[], int],
+        dump_media_type: DumpMediaType = "application/json",
     ) -> None:
         self.engine = engine
         self.provider_id = provider_id
         self.domain = domain
         self.error_shape = error_shape
         self.location_style = location_style
+        self.dump_media_type = dump_media_type
         self._now_ms = now_ms
         self.users: dict[str, User] = {}
         self.spaces: dict[str, Space] = {}
@@ -179,6 +189,8 @@ class Service:
             user = self._authenticate(request.headers)
             if operation in CONSUMES_JSON and not _json_media_type(request):
                 return operation, RawResponse(415)
+            if operation in PRODUCES_OCTET_STREAM and not _accepts_octet_stream(request):
+                return operation, RawResponse(406)
             if self.circuit_breaker_open:
                 # Oneprovider's breaker opens when its database runs out of disk space.
                 raise errors.service_unavailable()
@@ -359,6 +371,33 @@ class Service:
             raise errors.forbidden()
         return json_response(200, self.engine.details(ex))
 
+    def _get_execution_store_dump(
+        self, request: RawRequest, segments: list[str], user: User | None
+    ) -> RawResponse:
+        """An audit-log store, as one JSON array (labelled ``dump_media_type``).
+
+        The checks come in the service's order: the store (404), access to its
+        execution's details (403), then its type (400 ``notSupported``).
+        """
+        if user is None:
+            raise errors.unauthorized()
+        found = self.engine.store(segments[3])
+        if found is None:
+            raise errors.not_found()
+        ex, audit_log = found
+        user = self._authorize(user, ex.space_id, Privilege.VIEW)
+        if ex.inventory_id not in user.inventories:
+            raise errors.forbidden()
+        if not audit_log:
+            raise errors.not_supported()
+        at = time.strftime("%Y-%m-%d_%H-%M-%S", time.gmtime(self._now_ms() // 1000))
+        name = f"{ex.id[:12]}.audit_log.{WORKFLOW_AUDIT_LOG_NAME}.{at}.json"
+        headers = (
+            ("content-type", self.dump_media_type),
+            ("content-disposition", f'attachment; filename="{name}"'),
+        )
+        return RawResponse(200, headers, ex.audit_log.dump())
+
     def _simple_action(
         self, segments: list[str], user: User | None, action: Callable[[Execution], None]
     ) -> RawResponse:
@@ -418,6 +457,30 @@ def _json_media_type(request: RawRequest) -> bool:
     if not request.body.strip():
         return True
     return request.headers.get("content-type", "").strip().lower() == "application/json"
+
+
+def _accepts_octet_stream(request: RawRequest) -> bool:
+    """Whether the ``Accept`` header allows ``application/octet-stream`` (no header does)."""
+    accept = request.headers.get("accept")
+    if accept is None:
+        return True
+    for media_range in accept.split(","):
+        media_type, *parameters = (part.strip().lower() for part in media_range.split(";"))
+        acceptable = media_type in ("*/*", "application/*", "application/octet-stream")
+        if acceptable and all(_quality(p) != 0 for p in parameters):
+            return True
+    return False
+
+
+def _quality(parameter: str) -> float | None:
+    """The weight ``q=`` gives a media range (0 refuses it); None for other parameters."""
+    name, _, value = parameter.partition("=")
+    if name.strip() != "q":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return None
 
 
 def json_response(status: int, payload: Any, *, location: str | None = None) -> RawResponse:
