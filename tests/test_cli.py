@@ -218,12 +218,17 @@ def test_wait_exit_codes(
     assert (got, err) == (code, "")
     lines = out.strip().splitlines()
     stamp = r"\[\d\d:\d\d:\d\d\+02:00\] "
-    assert all(re.match(stamp, line) for line in lines[:-1]), "plain lines, local time"
+    progress = [line for line in lines if re.match(stamp, line)]
+    assert lines[: len(progress)] == progress, "plain lines, local time, then the end"
     assert lines[0].endswith(f"] execution {wid}; follow it with: onedata-workflows wait {wid}")
     assert re.fullmatch(stamp + r"execution scheduled  \(t\+0s\)", lines[1])
-    assert lines[-1].startswith(f"execution {wid} {status}")
+    end = lines[len(progress) :]
+    assert end[0].startswith(f"execution {wid} {status}")
     if outcome is Outcome.FAIL:
-        assert "in lane 2, run 1 (failed); its exception store is" in lines[-1]
+        assert "in lane 2, run 1 (failed); its exception store is" in end[0]
+    if status != "finished":
+        assert end[1].startswith("why: "), "an execution that ended badly says why"
+        assert end[2].startswith("next: ")
     assert cli("wait", wid, "--json")[0] == code
     assert re.match(r"\[\d\d:\d\d:\d\d\+00:00\] ", cli("wait", wid, "--utc")[1])
 
@@ -781,3 +786,50 @@ def test_callback_options_misused(cli: Cli, argv: list[str], message: str) -> No
     assert code == 2
     assert message in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("outcome", "step", "kind"),
+    [(Outcome.FAIL, "rerun", "run_failed"), (Outcome.FAIL_ITEMS, "retry", "items_failed")],
+)
+def test_why_says_what_failed_and_the_command_that_mends_it(
+    cli: Cli, fake: FakeOneprovider, outcome: Outcome, step: str, kind: str
+) -> None:
+    wid = scheduled(cli, fake, outcome)
+    fake.advance(600)
+    code, out, err = cli("why", wid)
+    assert (code, err) == (1, ""), "exits as wait would have for a failed execution"
+    lines = out.splitlines()
+    assert lines[0] == f"execution {wid} is failed in lane 2, run 1"
+    assert lines[1].startswith("why: lane 2 run 1 failed")
+    command = f"onedata-workflows {step} {wid} 2 1"
+    assert lines[2] == f"next: {step} lane 2 run 1: {command}"
+    assert "from the audit log:" in lines
+    code, out, _ = cli("why", wid, "--json")
+    assert code == 1
+    data = json.loads(out)
+    assert (data["kind"], data["nextStep"]) == (kind, step)
+    assert data["plan"] == {"operation": step, "laneIndex": 2, "runNumber": 1}
+    # The step it names is one the provider accepts.
+    assert cli(*command.split()[1:])[0] == 0
+    fake.advance(600)
+    assert cli("why", wid)[0] == 0, "finished now"
+
+
+def test_log_prints_the_audit_log_and_filters_it(cli: Cli, fake: FakeOneprovider) -> None:
+    wid = scheduled(cli, fake, Outcome.FAIL)
+    fake.advance(600)
+    code, out, err = cli("log", wid)
+    assert (code, err) == (0, "")
+    everything = out.splitlines()
+    assert any("Scheduled execution." in line for line in everything)
+    code, out, _ = cli("log", wid, "--severity", "error")
+    severe = out.splitlines()
+    assert 0 < len(severe) < len(everything)
+    assert cli("log", wid, "--tail", "2")[1].splitlines() == everything[-2:]
+    entries = cli.json("log", wid)["entries"]
+    assert len(entries) == len(everything)
+    assert set(entries[0]) == {"index", "timestamp", "source", "severity", "content"}
+    code, _, err = cli("log", "no-such-execution")
+    assert code == 6
+    assert "not found" in err

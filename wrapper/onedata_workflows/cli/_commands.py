@@ -17,11 +17,21 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from .._callbacks import CallbackReceiver
+from .._diagnosis import Diagnosis
 from .._errors import NotFoundError, NothingToRepair, OnedataError
 from .._models import Execution, ExecutionStatus, Phase, RepairPlan, RunSummary
 from .._settings import ENV_BASE_URL, ENV_TOKEN, Spelling, api_base_url, host_of, locate
 from .._sync import WorkflowClient
 from .._waiting import ExecutionEvent
+from ._diagnose import describe as describe_diagnosis
+from ._diagnose import (
+    diagnosis_exit,
+    entry_data,
+    entry_line,
+    log_entries,
+    reason_lines,
+    style_of,
+)
 from ._display import Table, Text, describe, ending, runs_table, summarize, timestamp
 from ._exits import Context, ExitCode, Unrepairable, UsageError, exit_code
 from ._output import Output, Progress, status_style, ticking
@@ -143,11 +153,27 @@ class Command:
             self.output.err.write(text + "\n")
             self.output.err.flush()
 
-    def ended(self, execution: Execution) -> None:
-        """The last line of a wait, coloured by how it ended."""
-        self.output.result(
-            execution.raw.to_dict(), ending(execution), status_style(execution.status)
-        )
+    @staticmethod
+    def diagnosis_of(execution: Execution, client: WorkflowClient) -> Diagnosis | None:
+        """Why an execution that ended badly did, from its audit log; None if fine or unknown.
+
+        If the reason cannot be had, the wait's own result stands alone.
+        """
+        if execution.status is ExecutionStatus.FINISHED:
+            return None
+        try:
+            return client.diagnose(execution)
+        except OnedataError:
+            return None
+
+    def ended(self, execution: Execution, diagnosis: Diagnosis | None = None) -> None:
+        """The last line of a wait, coloured by how it ended; and why, if it ended badly."""
+        data: dict[str, Any] = execution.raw.to_dict()
+        lines: list[Text] = [ending(execution)]
+        if diagnosis is not None:
+            data["diagnosis"] = diagnosis.to_dict()
+            lines += reason_lines(diagnosis)
+        self.output.result(data, lines, status_style(execution.status))
 
 
 # -- one handler per subcommand ------------------------------------------------------
@@ -305,20 +331,18 @@ def wait(cmd: Command) -> int:
     args = cmd.args
     cmd.subject = f"execution {args.wid}"
     cmd.following = args.wid
-    with (
-        receiving(args, args.wid) as receiver,
-        cmd.connect() as client,
-        cmd.watching() as seen,
-    ):
-        execution = client.wait_until_finished(
-            args.wid,
-            timeout=args.timeout,
-            on_update=seen,
-            wait_through_suspension=args.through_suspension,
-            cancel_on_timeout=args.cancel_on_timeout,
-            callbacks=receiver,
-        )
-    cmd.ended(execution)
+    with receiving(args, args.wid) as receiver, cmd.connect() as client:
+        with cmd.watching() as seen:
+            execution = client.wait_until_finished(
+                args.wid,
+                timeout=args.timeout,
+                on_update=seen,
+                wait_through_suspension=args.through_suspension,
+                cancel_on_timeout=args.cancel_on_timeout,
+                callbacks=receiver,
+            )
+        diagnosis = cmd.diagnosis_of(execution, client)  # after the live display closed
+    cmd.ended(execution, diagnosis)
     return exit_code(execution)
 
 
@@ -425,10 +449,33 @@ def run(cmd: Command) -> int:
                 data, [*parts, "", f"no repair: {why}"], status_style(execution.status)
             )
             return exit_code(execution)
-    cmd.output.result(
-        _summary_data(summary), summarize(summary), status_style(summary.execution.status)
-    )
+    lines = summarize(summary)
+    if summary.diagnosis is not None and summary.execution.status is not ExecutionStatus.FINISHED:
+        lines = [*lines, "", *reason_lines(summary.diagnosis)]
+    cmd.output.result(_summary_data(summary), lines, status_style(summary.execution.status))
     return exit_code(summary.execution)
+
+
+def why(cmd: Command) -> int:
+    """Why the execution is where it is, and the next step, with its command."""
+    cmd.subject = f"execution {cmd.args.wid}"
+    with cmd.connect() as client:
+        diagnosis = client.diagnose(cmd.args.wid)
+    cmd.output.result(diagnosis.to_dict(), describe_diagnosis(diagnosis), style_of(diagnosis))
+    return diagnosis_exit(diagnosis)
+
+
+def log(cmd: Command) -> int:
+    """The execution's system audit log, oldest first."""
+    args = cmd.args
+    cmd.subject = f"execution {args.wid}"
+    with cmd.connect() as client:
+        found = client.audit_log(args.wid, tail=args.tail or None)
+    entries = log_entries(found, args.severity)
+    data = {"storeId": found.store_id, "entries": [entry_data(entry) for entry in entries]}
+    text = [entry_line(entry) for entry in entries] or ["(no entries)"]
+    cmd.output.result(data, text)
+    return ExitCode.OK
 
 
 def _summary_data(summary: RunSummary) -> dict[str, Any]:

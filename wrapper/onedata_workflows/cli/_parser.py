@@ -16,6 +16,7 @@ from typing import Any, NoReturn, TextIO
 
 from .. import __version__
 from .._arguments import log_levels
+from .._audit import Severity
 from .._models import Phase
 from .._settings import API_PATH, ENV_BASE_URL, ENV_HOST, ENV_TOKEN
 from .._waiting import DEFAULT_WAIT_TIMEOUT
@@ -55,6 +56,9 @@ class _Parser(argparse.ArgumentParser):
     def _print_message(self, message: str, file: Any = None) -> None:
         if message:
             (self.out or file or sys.stdout).write(message)
+
+
+SEVERITIES = list(Severity)
 
 
 def _groups() -> dict[str, _Parser]:
@@ -218,6 +222,29 @@ def build_parser(out: TextIO | None = None) -> argparse.ArgumentParser:
     sub = add("schedule", commands.schedule, "schedule an execution; print its id", standard)
     workflow(sub)
     execution(add("show", commands.show, "show an execution and all its lane runs", standard))
+    execution(
+        add(
+            "why",
+            commands.why,
+            "why the execution is where it is, from its audit log, and the next step to take "
+            "(exit code: as wait's for a stopped execution, else 0)",
+            standard,
+        )
+    )
+    sub = add("log", commands.log, "print the execution's system audit log, oldest first", standard)
+    execution(sub)
+    sub.add_argument(
+        "--severity",
+        choices=[str(level) for level in SEVERITIES],
+        help="only entries at this severity or above (default: every entry)",
+    )
+    sub.add_argument(
+        "--tail",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only the newest N entries (default: 0, all of them)",
+    )
     sub = add(
         "list",
         commands.list_executions,
