@@ -68,8 +68,5 @@ test: lint typecheck spec check-generated pytest ## Every check: lint, types, sp
 demo: $(DEMO_STAMP) ## The whole story against a simulated provider over HTTP on loopback
 	$(DEMO_VENV)/bin/onedata-workflows demo
 
-bench: $(STAMP) ## Measurements against baselines in the same run: HTTP server, polling and reading cost
-	$(BIN)/python benchmarks/loopback.py
-	$(BIN)/python benchmarks/polling.py
-	$(BIN)/python benchmarks/callbacks.py
-	$(BIN)/python benchmarks/reading.py
+bench: $(STAMP) ## Every benchmark, each against a baseline in the same run; writes BENCHMARKS.md
+	$(BIN)/python benchmarks/run.py

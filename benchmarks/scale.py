@@ -32,17 +32,36 @@ from typing import Any
 
 import httpx
 
-SPEED = 20.0
+SPEED = 10.0
 SEED = 3
 
 
-def provider(count: int, pipe: Connection) -> None:
-    """Serve ``count`` executions until told to stop; first send how to reach them."""
-    from onedata_workflows.testing import FakeOneprovider, LaneSpec, Outcome
+class _Gate:
+    """A monotonic clock that stands still until opened, so scheduling takes no time."""
 
-    fake = FakeOneprovider(speed=SPEED, seed=SEED)
+    def __init__(self) -> None:
+        self.opened_at: float | None = None
+
+    def open(self) -> None:
+        self.opened_at = time.monotonic()
+
+    def __call__(self) -> float:
+        return 0.0 if self.opened_at is None else time.monotonic() - self.opened_at
+
+
+def provider(count: int, pipe: Connection) -> None:
+    """Serve ``count`` executions until told to stop; first send how to reach them.
+
+    Lanes last longer the more executions there are, so that each is seen running a
+    few times: one process of simulator answers a few hundred polls a second.
+    """
+    from onedata_workflows.testing import FakeOneprovider, LaneSpec, Outcome, ScaledClock
+
+    gate = _Gate()
+    fake = FakeOneprovider(clock=ScaledClock(SPEED, monotonic=gate), seed=SEED)
     schemas = []
-    for duration in (5, 10, 15):
+    stretch = max(1, count // 1000)
+    for duration in (5 * stretch, 10 * stretch, 15 * stretch):
         lanes = [
             LaneSpec(
                 duration=duration,
@@ -57,9 +76,10 @@ def provider(count: int, pipe: Connection) -> None:
         ]
         schemas.append(fake.add_workflow_schema(lanes)[0])
     wids = [fake.schedule_execution(schemas[i % len(schemas)]) for i in range(count)]
-    clock: Any = fake.clock
+    start = fake.now()
     with fake.serve() as base_url:
-        pipe.send((base_url, fake.token, wids, clock._start, clock._origin))
+        gate.open()  # every execution scheduled at the same moment: time starts now
+        pipe.send((base_url, fake.token, wids, start, gate.opened_at))
         pipe.recv()  # the client is done: report the true statuses
         pipe.send({wid: fake.execution(wid)["status"] for wid in wids})
 
