@@ -25,9 +25,9 @@ from .._auth import TokenAuth
 from .._concurrency import async_sleep
 from .._errors import OnedataError
 from .._models import Execution, ExecutionId, Phase
-from .._pool import AsyncShardedTransport
 from .._retry import RetryPolicy
 from .._wire import WorkflowExecutionList
+from ._pool import AsyncShardedTransport
 
 if TYPE_CHECKING:
     from .._callbacks import CallbackReceiver

@@ -26,9 +26,9 @@ from .._auth import TokenAuth
 from .._concurrency import sync_sleep
 from .._errors import OnedataError
 from .._models import Execution, ExecutionId, Phase
-from .._pool import ShardedTransport
 from .._retry import RetryPolicy
 from .._wire import WorkflowExecutionList
+from ._pool import ShardedTransport
 
 if TYPE_CHECKING:
     from .._callbacks import CallbackReceiver
