@@ -340,8 +340,9 @@ def test_nothing_to_repair_from_plan_repair_alone() -> None:
         execution = client.get(wid)
     with pytest.raises(NothingToRepair) as nothing:
         plan_repair(execution)
-    diagnosis = nothing.value.diagnosis
-    assert diagnosis is not None
+    assert nothing.value.diagnosis is None, "the pure decision reads no log"
+    assert nothing.value.execution is execution
+    diagnosis = diagnose(nothing.value.execution)
     assert (diagnosis.kind, diagnosis.log_read) == (FailureKind.CRASHED, False)
 
 

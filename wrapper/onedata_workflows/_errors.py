@@ -171,35 +171,36 @@ class ExecutionFailed(OnedataError):
 
     ``lane_index``, ``run`` and ``exception_store_id`` point at the lane run that
     decided it (its exception store holds the items that failed). ``diagnosis`` says
-    why and what to do next, and ``reason`` is its one line. The clients read the
-    execution's audit log for it once, when they raise; without that log (or when it
-    cannot be read) the diagnosis rests on the execution's details alone.
+    why and what to do next, and ``reason`` is its one line: the clients read the
+    execution's audit log for it once, when they raise (from the details alone if the
+    log cannot be read).
     """
 
     def __init__(self, execution: Execution, diagnosis: Diagnosis | None = None) -> None:
-        from ._diagnosis import diagnose
-
         self.execution = execution
-        self.diagnosis: Diagnosis = diagnosis if diagnosis is not None else diagnose(execution)
+        self.diagnosis = diagnosis
         run = execution.current_run
         self.run: LaneRun | None = run
         self.lane_index: int | None = run.lane_index if run is not None else None
         self.exception_store_id: str | None = run.exception_store_id if run is not None else None
-        super().__init__(
-            f"execution {execution.id} ended {execution.status}: {self.diagnosis.reason}"
-        )
+        if diagnosis is not None:
+            why = f": {diagnosis.reason}"
+        else:
+            why = f" in lane {run.lane_index}, run {run.run_number}" if run is not None else ""
+        super().__init__(f"execution {execution.id} ended {execution.status}{why}")
 
     @property
-    def reason(self) -> str:
-        """Why it ended so, in one line."""
-        return self.diagnosis.reason
+    def reason(self) -> str | None:
+        """Why it ended so, in one line (None without a diagnosis)."""
+        return self.diagnosis.reason if self.diagnosis is not None else None
 
 
 class NothingToRepair(OnedataError):
     """No lane run of the execution can be rerun or retried; ``candidates`` say why not.
 
-    ``diagnosis`` says why the execution stopped and what can be done instead (resume,
-    force-continue, or nothing); the clients read the audit log for it.
+    ``why_not`` is that in one line. ``diagnosis`` says why the execution stopped and
+    what can be done instead (resume, force-continue, or nothing): the clients add it,
+    from the audit log; ``plan_repair`` alone leaves it None.
     """
 
     def __init__(
@@ -216,28 +217,14 @@ class NothingToRepair(OnedataError):
         self.why_not = reason
         """Why no lane run qualifies, in one line."""
         self.execution = execution
-        self._diagnosis = diagnosis
+        self.diagnosis = diagnosis
         reasons = "; ".join(str(c) for c in self.candidates) or reason
         super().__init__(f"nothing to repair in execution {execution_id}: {reasons}")
 
     @property
-    def diagnosis(self) -> Diagnosis | None:
-        """Why the execution stopped; from its details alone unless a client added its log."""
-        if self._diagnosis is None and self.execution is not None:
-            from ._diagnosis import diagnose
-
-            self._diagnosis = diagnose(self.execution)
-        return self._diagnosis
-
-    @diagnosis.setter
-    def diagnosis(self, value: Diagnosis | None) -> None:
-        self._diagnosis = value
-
-    @property
     def reason(self) -> str | None:
-        """Why the execution stopped, in one line (see ``diagnosis``)."""
-        diagnosis = self.diagnosis
-        return diagnosis.reason if diagnosis is not None else None
+        """Why the execution stopped, in one line (None without a diagnosis)."""
+        return self.diagnosis.reason if self.diagnosis is not None else None
 
 
 class NoAuditLog(OnedataError):

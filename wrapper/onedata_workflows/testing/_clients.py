@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import anyio
 import anyio.lowlevel
@@ -20,17 +20,32 @@ import anyio.to_thread
 
 from onedata_workflows import AsyncWorkflowClient, WorkflowClient
 
-from ._clock import ScaledClock, VirtualClock
+from ._clock import Clock, ScaledClock, VirtualClock
+from ._transport import FakeTransport
 
-if TYPE_CHECKING:
-    from ._fake import FakeOneprovider
+
+class SimulatedProvider(Protocol):
+    """What the wiring needs of a simulated provider (``FakeOneprovider`` has it all)."""
+
+    base_url: str
+    token: str
+    clock: Clock
+
+    def transport(self) -> FakeTransport: ...
+
+    def now(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+    def advance(self, seconds: float) -> None: ...
+
 
 # Event-loop turns a sleeper lets pass before it moves the clock, so that the other
 # tasks of the loop reach their own sleep first and the earliest wake-up goes first.
 _SETTLE_TURNS = 3
 
 
-def _options(fake: FakeOneprovider, overrides: dict[str, Any]) -> dict[str, Any]:
+def _options(fake: SimulatedProvider, overrides: dict[str, Any]) -> dict[str, Any]:
     return {
         "base_url": fake.base_url,
         "token": fake.token,
@@ -41,12 +56,12 @@ def _options(fake: FakeOneprovider, overrides: dict[str, Any]) -> dict[str, Any]
     }
 
 
-def sync_client(fake: FakeOneprovider, **overrides: Any) -> WorkflowClient:
+def sync_client(fake: SimulatedProvider, **overrides: Any) -> WorkflowClient:
     """A WorkflowClient for ``fake``: its waits sleep with ``fake.sleep``."""
     return WorkflowClient(**_options(fake, {"sleep": fake.sleep, **overrides}))
 
 
-def async_client(fake: FakeOneprovider, **overrides: Any) -> AsyncWorkflowClient:
+def async_client(fake: SimulatedProvider, **overrides: Any) -> AsyncWorkflowClient:
     """An AsyncWorkflowClient for ``fake``: its waits sleep on the provider's clock."""
     return AsyncWorkflowClient(**_options(fake, {"sleep": async_sleep(fake), **overrides}))
 
@@ -60,7 +75,7 @@ class VirtualSleep:
     thus see time pass once, not once per task.
     """
 
-    def __init__(self, fake: FakeOneprovider) -> None:
+    def __init__(self, fake: SimulatedProvider) -> None:
         self._fake = fake
         self._wakeups: dict[int, float] = {}
         self._tickets = itertools.count()
@@ -83,12 +98,12 @@ class VirtualSleep:
         return min(self._wakeups, key=lambda ticket: (self._wakeups[ticket], ticket))
 
 
-_virtual_sleeps: weakref.WeakKeyDictionary[FakeOneprovider, VirtualSleep] = (
+_virtual_sleeps: weakref.WeakKeyDictionary[SimulatedProvider, VirtualSleep] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def async_sleep(fake: FakeOneprovider) -> Callable[[float], Awaitable[None]]:
+def async_sleep(fake: SimulatedProvider) -> Callable[[float], Awaitable[None]]:
     """The async sleep for a client of ``fake``: one per provider on the virtual clock."""
     clock = fake.clock
     if isinstance(clock, VirtualClock):
