@@ -74,6 +74,8 @@ OTHER_BAD_CALLS: dict[str, Callable[[Any], Any]] = {
     "timeout nan": lambda c: c.watch(GOOD, timeout=float("nan")),
     "timeout as text": lambda c: c.wait_for_many([GOOD], timeout="60"),
     "concurrency 0": lambda c: c.as_completed([GOOD], concurrency=0),
+    "one id to as_completed": lambda c: c.as_completed(GOOD),
+    "one id to wait_for_many": lambda c: c.wait_for_many(GOOD),
     "max_repairs -1": lambda c: c.run(GOOD, GOOD, 1, max_repairs=-1),
     "max_repairs 1.5": lambda c: c.run(GOOD, GOOD, 1, max_repairs=1.5),
     "tail 0": lambda c: c.audit_log(GOOD, tail=0),

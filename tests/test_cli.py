@@ -115,7 +115,7 @@ def test_schedule_and_show(cli: Cli, fake: FakeOneprovider) -> None:
     assert re.search(rf"^id\s+{wid}$", out, re.MULTILINE)
     assert re.search(r"^scheduled\s+2026-01-01 02:00:00\+02:00$", out, re.MULTILINE)
     assert re.search(r"^finished\s+-$", out, re.MULTILINE)
-    assert re.search(r"^lane\s+run\s+status\s+type\s+repair$", out, re.MULTILINE)
+    assert re.search(r"^lane\s+run\s+status\s+type\s+accepts$", out, re.MULTILINE)
     assert re.search(r"^1\s+1\s+scheduled\s+regular\s+-$", out, re.MULTILINE)
     assert re.search(r"^3\s+-\s+-\s+-\s+-$", out, re.MULTILINE), "a lane not reached yet"
     code, out, _ = cli("show", wid, "--utc")
@@ -349,7 +349,7 @@ def test_run_and_show_list_runs_the_same_way(cli: Cli, fake: FakeOneprovider) ->
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["rerun", "w", "0", "1"], "lane_index must be at least 1"),
+        (["rerun", "w", "0", "1"], "LANE must be at least 1"),
         (["schedule", "s", "w", "1", "--store-content", "[not json"], "--store-content is not"),
         (["schedule", "s", "w", "1", "--log-level", "loud"], "invalid choice: 'loud'"),
         (["frobnicate"], "invalid choice: 'frobnicate'"),
@@ -390,7 +390,7 @@ def test_the_token_never_shows(
     ):
         code, out, err = cli(*argv)
         assert code == 2
-        assert "[token]" in out + err
+        assert SECRET not in out + err, "blanked, or not repeated at all"
         assert (out if json_output else err).count("\n") >= 1
     monkeypatch.setenv("ONEDATA_TOKEN", SECRET)
     code, out, err = cli(name, *positionals, "--request-timeout", SECRET, *flags)
@@ -833,3 +833,48 @@ def test_log_prints_the_audit_log_and_filters_it(cli: Cli, fake: FakeOneprovider
     code, _, err = cli("log", "no-such-execution")
     assert code == 6
     assert "not found" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["show", "x", "--tokn", SECRET],
+        ["show", "x", f"--toke={SECRET}"],
+        ["show", "x", "-token", SECRET, "--json"],
+        [SECRET],
+        ["schedule", "s", "w", SECRET],
+        ["rerun", "w", SECRET, "1", "--json"],
+    ],
+)
+def test_a_token_in_the_wrong_place_is_never_repeated(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """Not even a token the command cannot know is one: long values are not echoed."""
+    monkeypatch.delenv("ONEDATA_TOKEN")
+    code, out, err = cli(*argv)
+    assert code == 2
+    assert SECRET not in out + err
+    assert "characters>" in out + err or "--tok" in out + err
+
+
+def test_a_repair_says_what_it_did_before_it_waits_and_what_to_do_instead(
+    cli: Cli, fake: FakeOneprovider
+) -> None:
+    wid = scheduled(cli, fake, Outcome.FAIL)
+    fake.advance(600)
+    code, out, err = cli("retry-failed", wid)
+    assert code == 8
+    assert f"instead: rerun lane 2 run 1 (onedata-workflows rerun {wid} 2 1)" in one_line(err)
+    code, out, err = cli("rerun-failed", wid, "--wait")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].startswith("rerun lane 2 run 1: "), "the repair first"
+    assert lines[-1] == f"execution {wid} finished"
+    assert [line for line in lines if line.startswith("rerun lane")] == [lines[0]]
+
+
+@pytest.mark.parametrize("port", ["70000", "-1", "http"])
+def test_simulate_refuses_a_port_that_is_none(cli: Cli, port: str) -> None:
+    code, out, err = cli("simulate", "--port", port)
+    assert (code, out) == (2, "")
+    assert "--port" in one_line(err)

@@ -134,7 +134,7 @@ def test_a_resized_terminal_keeps_no_fragments(terminal: list[Terminal]) -> None
     assert rest[6:9] == wrapped(f"execution {wid} finished", 40)
     table = rest[10:15]
     assert [line.split() for line in table] == [
-        ["lane", "run", "status", "type", "repair"],
+        ["lane", "run", "status", "type", "accepts"],
         ["1", "1", "finished", "regular", "rerun"],
         ["2", "1", "failed", "regular", "rerun"],
         ["2", "2", "finished", "rerun", "of", "1", "rerun"],

@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 
 from onedata_workflows import (
     AsyncWorkflowClient,
+    ConnectionFailed,
     EventKind,
     ExecutionFailed,
     ExecutionStatus,
     NotFoundError,
     PollPolicy,
+    RetryPolicy,
     UnauthorizedError,
     WaitTimeout,
     WorkflowClient,
@@ -820,3 +822,28 @@ def awaitable_hook(hook: Any) -> Any:
         hook(*args)
 
     return call
+
+
+def test_a_wait_that_cannot_reach_the_provider_fails_at_once(
+    kind: str, loop: asyncio.AbstractEventLoop
+) -> None:
+    """A mistyped host is not an outage to wait through: the wait never started."""
+    attempts: list[httpx.Request] = []
+
+    def unreachable(request: httpx.Request) -> httpx.Response:
+        attempts.append(request)
+        raise httpx.ConnectError("name or service not known", request=request)
+
+    pauses: list[float] = []
+    client = make_client(
+        kind,
+        loop,
+        base_url="https://provider.invalid/api/v3/oneprovider",
+        token="t" * 16,
+        transport=httpx.MockTransport(unreachable),
+        sleep=pauses.append,
+    )
+    with pytest.raises(ConnectionFailed, match="before it was sent"):
+        client.wait_until_finished("w", timeout=3600)
+    assert len(attempts) == 1 + RetryPolicy().attempts, "one look, then tried as any call"
+    assert sum(pauses) < 60, "not an hour"

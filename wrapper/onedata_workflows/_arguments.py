@@ -7,7 +7,7 @@ of the right type that the service could never accept raises ``ValueError``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -53,12 +53,20 @@ def check_id(name: str, value: object) -> str:
     return text
 
 
+def check_ids(value: Iterable[str]) -> Iterable[str]:
+    """Many ids; one id on its own (a string is iterable too) is refused, not split."""
+    if isinstance(value, str | bytes):
+        raise ArgumentTypeError(f"give an iterable of ids, such as [{value!r}], not one id")
+    return value
+
+
 def check_number(name: str, value: object) -> int:
     """A whole number from 1 to :data:`MAX_NUMBER`: lane indices (from 1), run and revisions."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise ArgumentTypeError(f"{name} must be an int, not {type(value).__name__} {value!r}")
     if value < 1:
-        raise ValueError(f"{name} must be at least 1 (lanes are counted from 1), not {value}")
+        counted = " (lanes are counted from 1)" if name == "lane_index" else ""
+        raise ValueError(f"{name} must be at least 1{counted}, not {value}")
     if value > MAX_NUMBER:
         raise ValueError(f"{name} must be at most {MAX_NUMBER}, not {value}")
     return value

@@ -149,8 +149,9 @@ def host_of(given: str, spelling: Spelling = LIBRARY_SPELLING) -> str:
             f"{spelling.base_url} http://{parts.netloc}{path or API_PATH} "
             f"(and {spelling.allow_http} unless it is this machine)"
         )
+    shown = given if "@" not in parts.netloc else "(a URL with credentials, not repeated)"
     raise ValueError(
-        f"{spelling.host} takes the provider's domain, not the URL {given!r}: "
+        f"{spelling.host} takes the provider's domain, not the URL {shown}: "
         f"give the API's full URL as {spelling.base_url}"
     )
 

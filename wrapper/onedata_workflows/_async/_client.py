@@ -144,8 +144,10 @@ class AsyncWorkflowClient(AsyncOperations):
         signal = AsyncSignal()
         listening = self._listen(callbacks, [wid], signal)
         try:
+            first = waiter.polls == 0
             while True:
-                outcome = await self._poll(wid)
+                outcome = await self._poll(wid, first=first)
+                first = False
                 decision = self._decided(waiter.record(outcome, self._monotonic()))
                 for event in decision.events:
                     yield event
@@ -483,7 +485,7 @@ class AsyncWorkflowClient(AsyncOperations):
         With ``callbacks``, the executions the receiver knows are polled on their
         callbacks and otherwise only as a safety net.
         """
-        wids = [arguments.check_id("wid", wid) for wid in wids]
+        wids = [arguments.check_id("wid", wid) for wid in arguments.check_ids(wids)]
         self._check_clock()
         heard = {wid for wid in wids if callbacks is not None and callbacks.knows(wid)}
         board = Board.starting(
@@ -552,7 +554,7 @@ class AsyncWorkflowClient(AsyncOperations):
 
         The options are :meth:`as_completed`'s.
         """
-        wids = list(wids)
+        wids = list(arguments.check_ids(wids))
         finished = {
             execution.id: execution
             async for execution in self.as_completed(

@@ -23,7 +23,7 @@ from .. import _settings as settings
 from .._audit import DEFAULT_MAX_DUMP_BYTES, AuditLog
 from .._auth import TokenAuth
 from .._concurrency import async_sleep
-from .._errors import OnedataError
+from .._errors import OnedataError, TransportError
 from .._models import Execution, ExecutionId, Phase
 from .._retry import RetryPolicy
 from .._wire import WorkflowExecutionList
@@ -276,9 +276,20 @@ class AsyncOperations:
         call = calls.dump_call(store_id, tail=tail, max_bytes=max_bytes)
         return (await self._send(call))[0]
 
-    async def _poll(self, wid: str) -> Execution | OnedataError:
-        """One look, without the client's own retries: the waiter decides about errors."""
+    async def _poll(self, wid: str, *, first: bool = False) -> Execution | OnedataError:
+        """One look, without the client's own retries: the waiter decides about errors.
+
+        If the ``first`` look of a wait cannot reach the provider at all (its name does
+        not resolve, it refuses, TLS fails), it is tried as any call is, and what it
+        still meets is raised: a wait that never started would otherwise poll a
+        mistyped host until its deadline.
+        """
         try:
             return (await self._send(calls.get_call(wid), retry=False))[0]
+        except TransportError as error:
+            if not first or error.request_sent:
+                return error
         except OnedataError as error:
             return error
+        # The provider was not reached: try as any call would, and give up if it fails.
+        return (await self._send(calls.get_call(wid)))[0]

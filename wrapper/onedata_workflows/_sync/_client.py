@@ -145,8 +145,10 @@ class WorkflowClient(Operations):
         signal = Signal()
         listening = self._listen(callbacks, [wid], signal)
         try:
+            first = waiter.polls == 0
             while True:
-                outcome = self._poll(wid)
+                outcome = self._poll(wid, first=first)
+                first = False
                 decision = self._decided(waiter.record(outcome, self._monotonic()))
                 for event in decision.events:
                     yield event
@@ -482,7 +484,7 @@ class WorkflowClient(Operations):
         With ``callbacks``, the executions the receiver knows are polled on their
         callbacks and otherwise only as a safety net.
         """
-        wids = [arguments.check_id("wid", wid) for wid in wids]
+        wids = [arguments.check_id("wid", wid) for wid in arguments.check_ids(wids)]
         self._check_clock()
         heard = {wid for wid in wids if callbacks is not None and callbacks.knows(wid)}
         board = Board.starting(
@@ -551,7 +553,7 @@ class WorkflowClient(Operations):
 
         The options are :meth:`as_completed`'s.
         """
-        wids = list(wids)
+        wids = list(arguments.check_ids(wids))
         finished = {
             execution.id: execution
             for execution in self.as_completed(

@@ -16,8 +16,10 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import attrs
+
 from .._callbacks import CallbackReceiver
-from .._diagnosis import Diagnosis
+from .._diagnosis import Diagnosis, NextStep
 from .._errors import NotFoundError, NothingToRepair, OnedataError
 from .._models import Execution, ExecutionStatus, Phase, RepairPlan, RunSummary
 from .._settings import ENV_BASE_URL, ENV_TOKEN, Spelling, api_base_url, host_of, locate
@@ -30,6 +32,7 @@ from ._diagnose import (
     entry_line,
     log_entries,
     reason_lines,
+    step_command,
     style_of,
 )
 from ._display import Table, Text, describe, ending, runs_table, summarize, timestamp
@@ -363,17 +366,20 @@ def repair(operation: str) -> Callable[[Command], int]:
                 client.rerun_from_failed_lane if operation == "rerun" else client.retry_failed_lane
             )
             try:
-                if waiting:
-                    cmd.following = args.wid
-                    with cmd.watching() as seen:
-                        plan = method(
-                            args.wid, wait=True, on_update=seen, callbacks=receiver, **options
-                        )
-                else:
-                    plan = method(args.wid, **options)
+                plan = method(args.wid, **options)
             except NothingToRepair as nothing:
-                raise Unrepairable(_why_not(client, nothing), nothing) from None
-        parts = [str(plan)]
+                raise Unrepairable(_why_not(nothing), nothing) from None
+            if waiting:
+                # Say what was done before the wait, which may be long.
+                if not cmd.output.as_json:
+                    cmd.output.line(str(plan))
+                cmd.following = args.wid
+                with cmd.watching() as seen:
+                    execution = client.wait_until_finished(
+                        args.wid, timeout=args.timeout, on_update=seen, callbacks=receiver
+                    )
+                plan = attrs.evolve(plan, execution=execution)
+        parts = [] if waiting else [str(plan)]
         if plan.execution is not None:
             parts.append(ending(plan.execution))
         cmd.output.result(_plan_data(plan), parts)
@@ -382,24 +388,24 @@ def repair(operation: str) -> Callable[[Command], int]:
     return repair
 
 
-def _why_not(client: WorkflowClient, nothing: NothingToRepair) -> str:
-    """One sentence: why no lane run of the execution can be repaired."""
-    wid = nothing.execution_id
-    try:
-        execution: Execution | None = client.get(wid)
-    except OnedataError:
-        execution = None
+def _why_not(nothing: NothingToRepair) -> str:
+    """One sentence: why no lane run of the execution can be repaired, and what instead."""
+    wid, execution = nothing.execution_id, nothing.execution
     if execution is None or execution.status is ExecutionStatus.FAILED:
-        return str(nothing)  # which runs were considered, and why each was turned down
-    if execution.status is ExecutionStatus.FINISHED:
-        return f"nothing to repair: execution {wid} finished, and none of its lane runs failed"
-    if execution.status is ExecutionStatus.CRASHED:
-        return (
-            f"nothing to repair: execution {wid} crashed; a crashed execution can only be deleted"
-        )
-    if not execution.is_ended:
-        return f"nothing to repair yet: execution {wid} is {execution.status}, not ended"
-    return f"nothing to repair: execution {wid} was {execution.status}"
+        why = str(nothing)  # which runs were considered, and why each was turned down
+    elif execution.status is ExecutionStatus.FINISHED:
+        why = f"nothing to repair: execution {wid} finished, and none of its lane runs failed"
+    elif execution.status is ExecutionStatus.CRASHED:
+        why = f"nothing to repair: execution {wid} crashed; a crashed execution can only be deleted"
+    elif not execution.is_ended:
+        why = f"nothing to repair yet: execution {wid} is {execution.status}, not ended"
+    else:
+        why = f"nothing to repair: execution {wid} was {execution.status}"
+    diagnosis = nothing.diagnosis
+    if diagnosis is not None and diagnosis.next_step is not NextStep.NOTHING:
+        command = step_command(diagnosis, diagnosis.next_step)
+        why += f"; instead: {diagnosis.advice}" + (f" ({command})" if command else "")
+    return why
 
 
 def _plan_data(plan: RepairPlan) -> dict[str, Any]:
@@ -441,7 +447,7 @@ def run(cmd: Command) -> int:
                 )
         except NothingToRepair as nothing:
             # It failed in a way no repair mends: show how it ended, and why not.
-            why = _why_not(client, nothing)
+            why = _why_not(nothing)
             execution = client.get(nothing.execution_id)
             data = {"execution": execution.raw.to_dict(), "repairs": [], "noRepair": why}
             parts: list[Text] = [ending(execution), "", runs_table(execution)]
@@ -461,7 +467,8 @@ def why(cmd: Command) -> int:
     cmd.subject = f"execution {cmd.args.wid}"
     with cmd.connect() as client:
         diagnosis = client.diagnose(cmd.args.wid)
-    cmd.output.result(diagnosis.to_dict(), describe_diagnosis(diagnosis), style_of(diagnosis))
+    lines = describe_diagnosis(diagnosis, utc=cmd.args.utc)
+    cmd.output.result(diagnosis.to_dict(), lines, style_of(diagnosis))
     return diagnosis_exit(diagnosis)
 
 
@@ -473,7 +480,7 @@ def log(cmd: Command) -> int:
         found = client.audit_log(args.wid, tail=args.tail or None)
     entries = log_entries(found, args.severity)
     data = {"storeId": found.store_id, "entries": [entry_data(entry) for entry in entries]}
-    text = [entry_line(entry) for entry in entries] or ["(no entries)"]
+    text = [entry_line(entry, utc=args.utc) for entry in entries] or ["(no entries)"]
     cmd.output.result(data, text)
     return ExitCode.OK
 
@@ -510,6 +517,8 @@ def simulate(cmd: Command) -> int:
                 f"port {args.port} {'is already in use' if busy else 'cannot be used'} "
                 f"({error.strerror}); choose another --port, or 0 for any free one"
             ) from None
+        # The simulator's token is made to be exported, even if it is already.
+        cmd.output.shown(fake.token)
         info = {
             "baseUrl": base_url,
             "token": fake.token,

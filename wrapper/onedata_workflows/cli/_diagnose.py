@@ -6,12 +6,14 @@ execution and the next step the service would accept, with the command to take i
 
 from __future__ import annotations
 
+import json
 import shlex
 from typing import Any
 
 from .._audit import AuditLog, AuditLogEntry, Severity
 from .._diagnosis import Diagnosis, FailureKind, NextStep
 from .._models import Execution
+from ._display import timestamp
 from ._exits import ExitCode, exit_code
 from ._output import status_style
 
@@ -53,7 +55,7 @@ def reason_lines(diagnosis: Diagnosis) -> list[str]:
     return lines
 
 
-def describe(diagnosis: Diagnosis) -> list[str]:
+def describe(diagnosis: Diagnosis, *, utc: bool = False) -> list[str]:
     """The whole diagnosis, for a person."""
     run = diagnosis.run
     where = f" in lane {run.lane_index}, run {run.run_number}" if run is not None else ""
@@ -63,11 +65,12 @@ def describe(diagnosis: Diagnosis) -> list[str]:
     lines.append(f"next: {diagnosis.advice}" + (f": {command}" if command else ""))
     for step in diagnosis.alternatives:
         other = step_command(diagnosis, step)
-        lines.append(f"also: {step}" + (f": {other}" if other else ""))
+        named = _COMMANDS.get(step, str(step))
+        lines.append(f"also: {named}" + (f": {other}" if other else ""))
     if diagnosis.entries:
         lines.append("")
         lines.append("from the audit log:")
-        lines += [f"  {entry}" for entry in diagnosis.entries]
+        lines += [f"  {entry_line(entry, utc=utc)}" for entry in diagnosis.entries]
     if diagnosis.log_error is not None:
         lines.append(f"note: the audit log could not be read ({diagnosis.log_error})")
     return lines
@@ -85,8 +88,10 @@ def style_of(diagnosis: Diagnosis) -> str | None:
     return status_style(diagnosis.status)
 
 
-def entry_line(entry: AuditLogEntry) -> str:
-    return str(entry)
+def entry_line(entry: AuditLogEntry, *, utc: bool = False) -> str:
+    """An entry for people: its time (local, or UTC), severity and description."""
+    text = entry.description if entry.description is not None else json.dumps(entry.content)
+    return f"{timestamp(entry.timestamp, utc=utc)}  {entry.severity.upper():<9} {text}"
 
 
 def entry_data(entry: AuditLogEntry) -> dict[str, Any]:

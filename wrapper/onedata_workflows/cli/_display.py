@@ -100,14 +100,14 @@ def lane_line(lane: Lane) -> str:
     return f"lane {lane.index}  {run_label(lane.latest_run)}"
 
 
-RUN_COLUMNS = ("lane", "run", "status", "type", "repair")
+RUN_COLUMNS = ("lane", "run", "status", "type", "accepts")
 
 
 def runs_table(execution: Execution) -> Table:
     """Every run of every lane, lane by lane, oldest run first; a dash for a lane not reached.
 
-    ``type`` says how a run came to be (``rerun of 1``); ``repair`` what the service
-    allows on it (its ``isRerunable`` and ``isRetriable``). ``show`` and the end of
+    ``type`` says how a run came to be (``rerun of 1``); ``accepts`` what the service
+    would accept on it now (its ``isRerunable`` and ``isRetriable``). ``show`` and the end of
     ``run`` list lanes and runs with this one table, which fits in 40 columns.
     """
     rows = []

@@ -7,6 +7,7 @@ redacted before it is written.
 
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 from typing import Any
 from urllib.parse import urlsplit
@@ -181,8 +182,28 @@ def failure(error: BaseException, where: Context) -> Failure:
     if isinstance(error, OnedataError):
         return Failure(ExitCode.PROVIDER, "provider", str(error), {"provider": where.host})
     if isinstance(error, ValueError):  # checks of arguments and settings, before any request
-        return Failure(ExitCode.USAGE, "usage", str(error))
+        return Failure(ExitCode.USAGE, "usage", _as_the_command_names(str(error)))
     raise error
+
+
+# The library's names of what the command takes as arguments and options.
+_NAMES = {
+    "wid": "EXECUTION_ID",
+    "space_id": "SPACE_ID",
+    "schema_id": "SCHEMA_ID",
+    "revision": "REVISION",
+    "lane_index": "LANE",
+    "run_number": "RUN",
+    "store_initial_content": "--store-content",
+    "log_level": "--log-level",
+    "public_url": "--callback-url",
+}
+_NAMED = re.compile(r"(?<![-\w])(" + "|".join(_NAMES) + r")\b")
+
+
+def _as_the_command_names(message: str) -> str:
+    """A library message about an argument, naming it as the command's user knows it."""
+    return _NAMED.sub(lambda found: _NAMES[found.group(1)], message)
 
 
 def _interrupted(where: Context) -> Failure:
@@ -223,6 +244,9 @@ def _api_failure(error: ApiError, where: Context) -> Failure:
         message += f"{error.description})"
     else:
         message = f"{host} answered {label}: {error.description}"
+        if error.details:
+            shown = ", ".join(f"{key}: {value}" for key, value in error.details.items())
+            message += f" ({shown})"
     data: dict[str, Any] = {
         "provider": host,
         "httpStatus": error.status,

@@ -20,7 +20,7 @@ from .._settings import ENV_TOKEN, MissingSettings
 from ._commands import Command
 from ._exits import Context, ExitCode, Unrepairable, UsageError, failure
 from ._output import Output
-from ._parser import PROG, build_parser
+from ._parser import PROG, build_parser, unechoed
 
 _REPORTED = (OnedataError, UsageError, Unrepairable, MissingSettings, ValueError)
 
@@ -50,9 +50,8 @@ def main(
     try:
         args, extra = parser.parse_known_args(argv)
         if extra:  # named here, where the subcommand is known, to point at its help
-            raise UsageError(
-                f"unrecognized arguments: {' '.join(extra)} (see: {PROG} {args.command} --help)"
-            )
+            unknown = unechoed(f"unrecognized arguments: {' '.join(extra)}")
+            raise UsageError(f"{unknown} (see: {PROG} {args.command} --help)")
     except UsageError as error:
         Output(out, err, as_json=as_json, secrets=secrets).failure(failure(error, Context()))
         return int(ExitCode.USAGE)

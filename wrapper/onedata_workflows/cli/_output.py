@@ -75,6 +75,10 @@ class Output:
         self.console = None if as_json else rich_console(out, color=color)
         self._secrets = tuple(secrets)
 
+    def shown(self, text: str) -> None:
+        """Let ``text`` be printed although it is a token: one the command made to be shown."""
+        self._secrets = tuple(secret for secret in self._secrets if secret != text)
+
     def clean(self, text: str) -> str:
         """``text`` with every token the command knows blanked."""
         for secret in self._secrets:

@@ -10,6 +10,7 @@ codes.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, NoReturn, TextIO
@@ -39,6 +40,27 @@ examples:
   onedata-workflows COMMAND --help                   the options of one command"""
 
 Handler = Callable[[commands.Command], int]
+ECHOED = 16
+"""The longest argument an error repeats: anything longer may be a token put in the
+wrong place (a mistyped --token, a token pasted where a command goes)."""
+_QUOTED = re.compile(r"'([^']*)'")
+
+
+def unechoed(message: str) -> str:
+    """``message`` with every argument value longer than :data:`ECHOED` left out."""
+
+    def shown(value: str) -> str:
+        return value if len(value) <= ECHOED else f"<{len(value)} characters>"
+
+    head, colon, rest = message.partition("unrecognized arguments: ")
+    if colon:
+        # Flags keep their names; their values, and stray words, only if short.
+        words = [
+            shown(word.split("=", 1)[0]) if word.startswith("-") else shown(word)
+            for word in rest.split(" ")
+        ]
+        message = head + colon + " ".join(words)
+    return _QUOTED.sub(lambda found: f"'{shown(found.group(1))}'", message)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,7 +73,7 @@ class _Parser(argparse.ArgumentParser):
         self.out = out
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see: {self.prog} --help)")
+        raise UsageError(f"{unechoed(message)} (see: {self.prog} --help)")
 
     def _print_message(self, message: str, file: Any = None) -> None:
         if message:
@@ -59,6 +81,27 @@ class _Parser(argparse.ArgumentParser):
 
 
 SEVERITIES = list(Severity)
+
+
+def _port(text: str) -> int:
+    """A TCP port number, or 0 for any free one."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is from 0 to 65535, not {port}")
+    return port
+
+
+def _at_least_zero(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
 
 
 def _groups() -> dict[str, _Parser]:
@@ -240,7 +283,7 @@ def build_parser(out: TextIO | None = None) -> argparse.ArgumentParser:
     )
     sub.add_argument(
         "--tail",
-        type=int,
+        type=_at_least_zero,
         default=0,
         metavar="N",
         help="only the newest N entries (default: 0, all of them)",
@@ -333,7 +376,7 @@ def build_parser(out: TextIO | None = None) -> argparse.ArgumentParser:
         [groups["output"]],
     )
     sub.add_argument(
-        "--port", type=int, default=0, help="the port to listen on (default: 0, any free one)"
+        "--port", type=_port, default=0, help="the port to listen on (default: 0, any free one)"
     )
     sub.add_argument(
         "--speed", type=float, default=10.0, help="simulated seconds per real second (default: 10)"
