@@ -110,6 +110,11 @@ class AsyncWorkflowClient(AsyncOperations):
             )
 
     @staticmethod
+    def _hears(callbacks: CallbackReceiver | None, wid: str) -> bool:
+        """Whether ``callbacks`` receives the execution's callbacks (it was scheduled so)."""
+        return callbacks is not None and callbacks.knows(wid)
+
+    @staticmethod
     def _listen(
         callbacks: CallbackReceiver | None, wids: Iterable[str], signal: AsyncSignal
     ) -> list[Callable[[], None]]:
@@ -202,8 +207,7 @@ class AsyncWorkflowClient(AsyncOperations):
         execution the receiver does not know is polled as usual.
         """
         arguments.check_id("wid", wid)
-        listening = callbacks is not None and callbacks.knows(wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension, listening)
+        waiter = self._waiter(timeout, poll, wait_through_suspension, self._hears(callbacks, wid))
         async for event in self._follow(wid, waiter, cancel_on_timeout, callbacks):
             if on_update is not None:
                 on_update(event)
@@ -283,8 +287,7 @@ class AsyncWorkflowClient(AsyncOperations):
         Arguments are checked at once; polling starts when the first event is asked for.
         """
         arguments.check_id("wid", wid)
-        listening = callbacks is not None and callbacks.knows(wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension, listening)
+        waiter = self._waiter(timeout, poll, wait_through_suspension, self._hears(callbacks, wid))
         return self._follow(wid, waiter, False, callbacks)
 
     # -- repairing ------------------------------------------------------------------
@@ -294,35 +297,39 @@ class AsyncWorkflowClient(AsyncOperations):
         wid: str,
         operations: tuple[RepairOperation, ...],
         *,
-        whole_lane: bool,
-        dry_run: bool,
-        wait: Waiter | None,
+        whole_lane: bool = False,
+        dry_run: bool = False,
+        wait: bool = False,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
         on_update: Callable[[ExecutionEvent], object] | None = None,
+        wait_through_suspension: bool = False,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
         callbacks: CallbackReceiver | None = None,
     ) -> RepairPlan:
+        """Plan a repair with ``operations``, carry it out unless ``dry_run``, maybe wait."""
+        arguments.check_id("wid", wid)
+        hears = self._hears(callbacks, wid)
+        waiter = self._waiter(timeout, poll, wait_through_suspension, hears) if wait else None
         execution = await self.get(wid)
-        nothing: NothingToRepair | None = None
         try:
             plan = plan_repair(execution, operations, whole_lane=whole_lane)
-        except NothingToRepair as error:
-            nothing = error
-        if nothing is not None:  # with why it stopped, from its audit log, read once
+        except NothingToRepair as nothing:  # with why it stopped, from its audit log
             nothing.diagnosis = await self._diagnosis(execution, retry=False)
-            raise nothing
+            raise
         logger.info("execution %s: %s", wid, plan)
         if dry_run:
             return plan
         repeat = self.retry if plan.operation is RepairOperation.RETRY else self.rerun
         await repeat(wid, plan.lane_index, plan.run_number)
-        if wait is None:
+        if waiter is None:
             return attrs.evolve(plan, performed=True)
-        async for event in self._follow(wid, wait, cancel_on_timeout, callbacks):
+        async for event in self._follow(wid, waiter, cancel_on_timeout, callbacks):
             if on_update is not None:
                 on_update(event)
         return attrs.evolve(
-            plan, performed=True, execution=await self._outcome(wait, raise_on_failure)
+            plan, performed=True, execution=await self._outcome(waiter, raise_on_failure)
         )
 
     async def rerun_from_failed_lane(
@@ -347,15 +354,15 @@ class AsyncWorkflowClient(AsyncOperations):
         the execution to stop, as :meth:`wait_until_finished` with the same options,
         and the plan carries the execution. Raises :class:`NothingToRepair`.
         """
-        arguments.check_id("wid", wid)
-        listening = callbacks is not None and callbacks.knows(wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension, listening) if wait else None
         return await self._repair(
             wid,
             (RepairOperation.RERUN,),
             whole_lane=whole_lane,
             dry_run=dry_run,
-            wait=waiter,
+            wait=wait,
+            timeout=timeout,
+            poll=poll,
+            wait_through_suspension=wait_through_suspension,
             on_update=on_update,
             cancel_on_timeout=cancel_on_timeout,
             raise_on_failure=raise_on_failure,
@@ -380,15 +387,14 @@ class AsyncWorkflowClient(AsyncOperations):
 
         Like :meth:`rerun_from_failed_lane`, for a run whose ``isRetriable`` is set.
         """
-        arguments.check_id("wid", wid)
-        listening = callbacks is not None and callbacks.knows(wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension, listening) if wait else None
         return await self._repair(
             wid,
             (RepairOperation.RETRY,),
-            whole_lane=False,
             dry_run=dry_run,
-            wait=waiter,
+            wait=wait,
+            timeout=timeout,
+            poll=poll,
+            wait_through_suspension=wait_through_suspension,
             on_update=on_update,
             cancel_on_timeout=cancel_on_timeout,
             raise_on_failure=raise_on_failure,
@@ -439,13 +445,7 @@ class AsyncWorkflowClient(AsyncOperations):
             assert execution is not None
             if execution.status is not ExecutionStatus.FAILED or len(repairs) >= max_repairs:
                 break
-            plan = await self._repair(
-                wid,
-                (RepairOperation.RETRY, RepairOperation.RERUN),
-                whole_lane=False,
-                dry_run=False,
-                wait=None,
-            )
+            plan = await self._repair(wid, (RepairOperation.RETRY, RepairOperation.RERUN))
             repairs.append(plan)
             # A repair starts a new stretch of work: look again at the pace of a new wait.
             waiter.paced_from = self._monotonic()
@@ -487,7 +487,7 @@ class AsyncWorkflowClient(AsyncOperations):
         """
         wids = [arguments.check_id("wid", wid) for wid in arguments.check_ids(wids)]
         self._check_clock()
-        heard = {wid for wid in wids if callbacks is not None and callbacks.knows(wid)}
+        heard = {wid for wid in wids if self._hears(callbacks, wid)}
         board = Board.starting(
             wids,
             self._monotonic(),

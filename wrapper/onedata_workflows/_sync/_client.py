@@ -111,6 +111,11 @@ class WorkflowClient(Operations):
             )
 
     @staticmethod
+    def _hears(callbacks: CallbackReceiver | None, wid: str) -> bool:
+        """Whether ``callbacks`` receives the execution's callbacks (it was scheduled so)."""
+        return callbacks is not None and callbacks.knows(wid)
+
+    @staticmethod
     def _listen(
         callbacks: CallbackReceiver | None, wids: Iterable[str], signal: Signal
     ) -> list[Callable[[], None]]:
@@ -203,8 +208,7 @@ class WorkflowClient(Operations):
         execution the receiver does not know is polled as usual.
         """
         arguments.check_id("wid", wid)
-        listening = callbacks is not None and callbacks.knows(wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension, listening)
+        waiter = self._waiter(timeout, poll, wait_through_suspension, self._hears(callbacks, wid))
         for event in self._follow(wid, waiter, cancel_on_timeout, callbacks):
             if on_update is not None:
                 on_update(event)
@@ -284,8 +288,7 @@ class WorkflowClient(Operations):
         Arguments are checked at once; polling starts when the first event is asked for.
         """
         arguments.check_id("wid", wid)
-        listening = callbacks is not None and callbacks.knows(wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension, listening)
+        waiter = self._waiter(timeout, poll, wait_through_suspension, self._hears(callbacks, wid))
         return self._follow(wid, waiter, False, callbacks)
 
     # -- repairing ------------------------------------------------------------------
@@ -295,34 +298,38 @@ class WorkflowClient(Operations):
         wid: str,
         operations: tuple[RepairOperation, ...],
         *,
-        whole_lane: bool,
-        dry_run: bool,
-        wait: Waiter | None,
+        whole_lane: bool = False,
+        dry_run: bool = False,
+        wait: bool = False,
+        timeout: float = DEFAULT_WAIT_TIMEOUT,
+        poll: PollPolicy | None = None,
         on_update: Callable[[ExecutionEvent], object] | None = None,
+        wait_through_suspension: bool = False,
         cancel_on_timeout: bool = False,
         raise_on_failure: bool = False,
         callbacks: CallbackReceiver | None = None,
     ) -> RepairPlan:
+        """Plan a repair with ``operations``, carry it out unless ``dry_run``, maybe wait."""
+        arguments.check_id("wid", wid)
+        hears = self._hears(callbacks, wid)
+        waiter = self._waiter(timeout, poll, wait_through_suspension, hears) if wait else None
         execution = self.get(wid)
-        nothing: NothingToRepair | None = None
         try:
             plan = plan_repair(execution, operations, whole_lane=whole_lane)
-        except NothingToRepair as error:
-            nothing = error
-        if nothing is not None:  # with why it stopped, from its audit log, read once
+        except NothingToRepair as nothing:  # with why it stopped, from its audit log
             nothing.diagnosis = self._diagnosis(execution, retry=False)
-            raise nothing
+            raise
         logger.info("execution %s: %s", wid, plan)
         if dry_run:
             return plan
         repeat = self.retry if plan.operation is RepairOperation.RETRY else self.rerun
         repeat(wid, plan.lane_index, plan.run_number)
-        if wait is None:
+        if waiter is None:
             return attrs.evolve(plan, performed=True)
-        for event in self._follow(wid, wait, cancel_on_timeout, callbacks):
+        for event in self._follow(wid, waiter, cancel_on_timeout, callbacks):
             if on_update is not None:
                 on_update(event)
-        return attrs.evolve(plan, performed=True, execution=self._outcome(wait, raise_on_failure))
+        return attrs.evolve(plan, performed=True, execution=self._outcome(waiter, raise_on_failure))
 
     def rerun_from_failed_lane(
         self,
@@ -346,15 +353,15 @@ class WorkflowClient(Operations):
         the execution to stop, as :meth:`wait_until_finished` with the same options,
         and the plan carries the execution. Raises :class:`NothingToRepair`.
         """
-        arguments.check_id("wid", wid)
-        listening = callbacks is not None and callbacks.knows(wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension, listening) if wait else None
         return self._repair(
             wid,
             (RepairOperation.RERUN,),
             whole_lane=whole_lane,
             dry_run=dry_run,
-            wait=waiter,
+            wait=wait,
+            timeout=timeout,
+            poll=poll,
+            wait_through_suspension=wait_through_suspension,
             on_update=on_update,
             cancel_on_timeout=cancel_on_timeout,
             raise_on_failure=raise_on_failure,
@@ -379,15 +386,14 @@ class WorkflowClient(Operations):
 
         Like :meth:`rerun_from_failed_lane`, for a run whose ``isRetriable`` is set.
         """
-        arguments.check_id("wid", wid)
-        listening = callbacks is not None and callbacks.knows(wid)
-        waiter = self._waiter(timeout, poll, wait_through_suspension, listening) if wait else None
         return self._repair(
             wid,
             (RepairOperation.RETRY,),
-            whole_lane=False,
             dry_run=dry_run,
-            wait=waiter,
+            wait=wait,
+            timeout=timeout,
+            poll=poll,
+            wait_through_suspension=wait_through_suspension,
             on_update=on_update,
             cancel_on_timeout=cancel_on_timeout,
             raise_on_failure=raise_on_failure,
@@ -438,13 +444,7 @@ class WorkflowClient(Operations):
             assert execution is not None
             if execution.status is not ExecutionStatus.FAILED or len(repairs) >= max_repairs:
                 break
-            plan = self._repair(
-                wid,
-                (RepairOperation.RETRY, RepairOperation.RERUN),
-                whole_lane=False,
-                dry_run=False,
-                wait=None,
-            )
+            plan = self._repair(wid, (RepairOperation.RETRY, RepairOperation.RERUN))
             repairs.append(plan)
             # A repair starts a new stretch of work: look again at the pace of a new wait.
             waiter.paced_from = self._monotonic()
@@ -486,7 +486,7 @@ class WorkflowClient(Operations):
         """
         wids = [arguments.check_id("wid", wid) for wid in arguments.check_ids(wids)]
         self._check_clock()
-        heard = {wid for wid in wids if callbacks is not None and callbacks.knows(wid)}
+        heard = {wid for wid in wids if self._hears(callbacks, wid)}
         board = Board.starting(
             wids,
             self._monotonic(),

@@ -184,10 +184,7 @@ class Command:
 
 def schedule(cmd: Command) -> int:
     args = cmd.args
-    try:
-        content = json.loads(args.store_content) if args.store_content else None
-    except json.JSONDecodeError as error:
-        raise UsageError(f"--store-content is not JSON: {error}") from None
+    content = _store_content(args)
     cmd.subject = f"space {args.space_id} or workflow schema {args.schema_id} revision"
     cmd.subject += f" {args.revision}"
     callback = _callback_url(args)
@@ -207,6 +204,14 @@ def schedule(cmd: Command) -> int:
         lines.append(f"callback URL (for wait --callback-url): {callback}")
     cmd.output.result(data, lines)
     return ExitCode.OK
+
+
+def _store_content(args: Any) -> Any:
+    """--store-content, parsed (the library checks its shape)."""
+    try:
+        return json.loads(args.store_content) if args.store_content else None
+    except json.JSONDecodeError as error:
+        raise UsageError(f"--store-content is not JSON: {error}") from None
 
 
 def _callback_url(args: Any) -> str | None:
@@ -424,10 +429,7 @@ def run(cmd: Command) -> int:
     args = cmd.args
     cmd.subject = f"space {args.space_id} or workflow schema {args.schema_id} revision"
     cmd.subject += f" {args.revision}"
-    try:
-        content = json.loads(args.store_content) if args.store_content else None
-    except json.JSONDecodeError as error:
-        raise UsageError(f"--store-content is not JSON: {error}") from None
+    content = _store_content(args)
     with receiving(args) as receiver, cmd.connect() as client:
         if receiver is not None and (args.callback or args.callback_base):
             raise UsageError("--callback-listen gives the execution its URL: drop --callback")
