@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import attrs
 
-from .._models import Execution, ExecutionStatus, Lane, LaneRun, RunSummary
+from .._models import Execution, ExecutionStatus, LaneRun, RunSummary
 
 STATUS_STYLES = {
     "finished": "green",
@@ -93,11 +93,6 @@ def run_label(run: LaneRun | None) -> str:
         return "-"
     origin = f"  ({run.run_type} of {run.origin_run_number})" if run.origin_run_number else ""
     return f"run {run.run_number}  {run.status}{origin}"
-
-
-def lane_line(lane: Lane) -> str:
-    """``lane 2  run 3  active  (rerun of 1)``: where a lane stands now."""
-    return f"lane {lane.index}  {run_label(lane.latest_run)}"
 
 
 RUN_COLUMNS = ("lane", "run", "status", "type", "accepts")
