@@ -107,7 +107,7 @@ def client(
         await asyncio.sleep(seconds / SPEED)
 
     seen: dict[str, tuple[str, float]] = {}
-    connections: list[object] = []
+    connections: set[object] = set()  # every connection the pool ever held
     polls: list[int] = []
     options: dict[str, Any] = {
         "base_url": base_url,
@@ -122,7 +122,7 @@ def client(
 
             def note(response: httpx.Response) -> None:
                 polls.append(1)
-                connections.extend(c for c in pool.connections if c not in connections)
+                connections.update(pool.connections)
 
             sync_client._http.event_hooks["response"].append(note)
             for execution in sync_client.as_completed(
@@ -138,7 +138,7 @@ def client(
 
                 async def note(response: httpx.Response) -> None:
                     polls.append(1)
-                    connections.extend(c for c in pool.connections if c not in connections)
+                    connections.update(pool.connections)
 
                 async_client._http.event_hooks["response"].append(note)
                 async for execution in async_client.as_completed(

@@ -1,47 +1,71 @@
 """The connection pool in shards: which shard takes a request, and how big each is.
 
 httpcore's pool (1.0.x) looks at every connection, and for each idle one counts them
-all again, twice per request: with a hundred connections a many-wait spends most of
-its CPU there and falls behind. Shards of :data:`SHARD_SIZE` connections keep that
-cost small. A request goes to a shard with an idle kept-alive connection if there is
-one, else to the shard holding fewest, so no more connections are opened than there
-are requests in flight at once. The transports themselves are in ``_async/_pool.py``
+all again, twice per request: the more connections a pool holds, the more each request
+costs (with ten, a third more than with one; with a hundred, a many-wait spent most of
+its CPU there). So the pool is split into shards of :data:`SHARD_SIZE` connections and
+:class:`Choice` picks the shard: one with an idle kept-alive connection if there is
+one, the one idle longest first, so every connection stays in use and none expires
+while there is work; else a shard with room for a new connection; only when all are
+full, the least busy. No more connections are opened than requests are in flight at
+once.
+
+Before each request, httpcore also asks every idle connection whether its socket is
+readable (on an idle connection, that means the server closed it). Under asyncio,
+anyio answers by building all of the socket's attributes, a ``getpeername`` call
+among them: a fifth of a many-wait's CPU. :class:`Readable` answers from a poll set
+up once per connection. The transports themselves are in ``_async/_pool.py``
 (``AsyncShardedTransport``) and, generated from it, ``_sync/_pool.py``.
 """
 
 from __future__ import annotations
 
 import math
+import select
+import socket
 import threading
+from collections import deque
 
 import httpx
 
-SHARD_SIZE = 10
+SHARD_SIZE = 1
+"""Connections per shard. Measured in ``benchmarks/scale.py``: one is the cheapest per
+request, at 8 connections and at 100 alike."""
 
 
 class Choice:
-    """Which shard takes the next request; thread-safe."""
+    """Which shard takes the next request; thread-safe, constant time."""
 
-    def __init__(self, shards: int) -> None:
-        self._busy = [0] * shards
-        self._held = [0] * shards
+    def __init__(self, sizes: list[int]) -> None:
+        self._sizes = sizes
+        self._busy = [0] * len(sizes)
+        self._held = [0] * len(sizes)
         """Connections each shard holds, as the most requests it has had at once."""
+        self._idle: deque[int] = deque()
+        """A shard for each idle connection, the one idle longest first."""
+        self._filling = 0
+        """The first shard with room for a new connection."""
         self._lock = threading.Lock()
 
     def take(self) -> int:
         with self._lock:
-            idle = [i for i, busy in enumerate(self._busy) if busy < self._held[i]]
-            if idle:
-                shard = min(idle, key=self._busy.__getitem__)
-            else:
-                shard = min(range(len(self._busy)), key=self._held.__getitem__)
+            if self._idle:
+                shard = self._idle.popleft()
+            elif self._filling < len(self._sizes):
+                shard = self._filling
+                self._held[shard] += 1
+                if self._held[shard] == self._sizes[shard]:
+                    self._filling += 1
+            else:  # more requests than connections: queue where fewest are waiting
+                shard = min(range(len(self._busy)), key=self._busy.__getitem__)
             self._busy[shard] += 1
-            self._held[shard] = max(self._held[shard], self._busy[shard])
             return shard
 
     def give_back(self, shard: int) -> None:
         with self._lock:
             self._busy[shard] -= 1
+            if self._busy[shard] < self._held[shard]:
+                self._idle.append(shard)
 
 
 def shard_sizes(max_connections: int) -> list[int]:
@@ -54,3 +78,22 @@ def shard_limits(size: int, keepalive_expiry: float) -> httpx.Limits:
     return httpx.Limits(
         max_connections=size, max_keepalive_connections=size, keepalive_expiry=keepalive_expiry
     )
+
+
+class Readable:
+    """Whether a socket has something to read, asked without reading: httpcore's test."""
+
+    def __init__(self, sock: socket.socket | None) -> None:
+        self._socket = sock
+        self._poll = None
+        if sock is not None and hasattr(select, "poll") and sock.fileno() >= 0:
+            self._poll = select.poll()
+            self._poll.register(sock.fileno(), select.POLLIN)
+
+    def __call__(self) -> bool:
+        sock = self._socket
+        if sock is None or sock.fileno() < 0:  # gone: the next read returns b""
+            return True
+        if self._poll is None:  # Windows
+            return bool(select.select([sock], [], [], 0)[0])
+        return bool(self._poll.poll(0))

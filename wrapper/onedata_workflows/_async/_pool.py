@@ -6,12 +6,69 @@ Why shards, and which shard takes a request: see ``_pool``.
 from __future__ import annotations
 
 import ssl
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
+import httpcore
 import httpx
 
-from .._pool import Choice, shard_limits, shard_sizes
+from .._pool import Choice, Readable, shard_limits, shard_sizes
+
+
+class _AsyncStream(httpcore.AsyncNetworkStream):
+    """A connection that says whether it is readable from a poll set up once."""
+
+    def __init__(self, stream: httpcore.AsyncNetworkStream) -> None:
+        self._stream = stream
+        self._readable = Readable(stream.get_extra_info("socket"))
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return await self._stream.read(max_bytes, timeout)
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self._stream.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+    async def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        return _AsyncStream(await self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            return self._readable()
+        return self._stream.get_extra_info(info)
+
+
+class _AsyncBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's own network backend, its connections wrapped in :class:`_AsyncStream`."""
+
+    def __init__(self, backend: httpcore.AsyncNetworkBackend) -> None:
+        self._backend = backend
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _AsyncStream(stream)
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        return _AsyncStream(await self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    async def sleep(self, seconds: float) -> None:
+        await self._backend.sleep(seconds)
 
 
 class _AsyncReleased(httpx.AsyncByteStream):
@@ -38,11 +95,17 @@ class AsyncShardedTransport(httpx.AsyncBaseTransport):
     def __init__(
         self, *, max_connections: int, verify: bool | ssl.SSLContext, keepalive_expiry: float
     ) -> None:
+        # One TLS context for all: each costs milliseconds to load the CA bundle.
+        context = httpx.create_ssl_context(verify=verify)
+        sizes = shard_sizes(max_connections)
         self._shards = [
-            httpx.AsyncHTTPTransport(verify=verify, limits=shard_limits(size, keepalive_expiry))
-            for size in shard_sizes(max_connections)
+            httpx.AsyncHTTPTransport(verify=context, limits=shard_limits(size, keepalive_expiry))
+            for size in sizes
         ]
-        self._choice = Choice(len(self._shards))
+        for shard in self._shards:
+            pool = shard._pool
+            pool._network_backend = _AsyncBackend(pool._network_backend)
+        self._choice = Choice(sizes)
 
     @property
     def connections(self) -> list[Any]:

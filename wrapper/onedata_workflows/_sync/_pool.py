@@ -7,12 +7,69 @@ Why shards, and which shard takes a request: see ``_pool``.
 from __future__ import annotations
 
 import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import httpcore
 import httpx
 
-from .._pool import Choice, shard_limits, shard_sizes
+from .._pool import Choice, Readable, shard_limits, shard_sizes
+
+
+class _Stream(httpcore.NetworkStream):
+    """A connection that says whether it is readable from a poll set up once."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+        self._readable = Readable(stream.get_extra_info("socket"))
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, timeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, timeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _Stream(self._stream.start_tls(ssl_context, server_hostname, timeout))
+
+    def get_extra_info(self, info: str) -> Any:
+        if info == "is_readable":
+            return self._readable()
+        return self._stream.get_extra_info(info)
+
+
+class _Backend(httpcore.NetworkBackend):
+    """httpcore's own network backend, its connections wrapped in :class:`_Stream`."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._backend.connect_tcp(host, port, timeout, local_address, socket_options)
+        return _Stream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
+        return _Stream(self._backend.connect_unix_socket(path, timeout, socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
 
 
 class _Released(httpx.SyncByteStream):
@@ -39,11 +96,17 @@ class ShardedTransport(httpx.BaseTransport):
     def __init__(
         self, *, max_connections: int, verify: bool | ssl.SSLContext, keepalive_expiry: float
     ) -> None:
+        # One TLS context for all: each costs milliseconds to load the CA bundle.
+        context = httpx.create_ssl_context(verify=verify)
+        sizes = shard_sizes(max_connections)
         self._shards = [
-            httpx.HTTPTransport(verify=verify, limits=shard_limits(size, keepalive_expiry))
-            for size in shard_sizes(max_connections)
+            httpx.HTTPTransport(verify=context, limits=shard_limits(size, keepalive_expiry))
+            for size in sizes
         ]
-        self._choice = Choice(len(self._shards))
+        for shard in self._shards:
+            pool = shard._pool
+            pool._network_backend = _Backend(pool._network_backend)
+        self._choice = Choice(sizes)
 
     @property
     def connections(self) -> list[Any]:
