@@ -16,7 +16,8 @@ of them with ``as_completed`` on the provider's clock, and reports:
 
 Targets: every execution at its true status; connections opened at most the
 concurrency; peak RSS at most 150 MB for 5,000 executions; lag at concurrency 100 no
-worse than at 8; async CPU per poll at most 1.5x the sync client's.
+worse than at 8 (medians of three runs each); async CPU per poll at most 1.5x the
+sync client's.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import httpx
 
 SPEED = 10.0
 SEED = 3
+REPEATS = 3
 
 
 class _Gate:
@@ -195,10 +197,11 @@ def case(kind: str, count: int, concurrency: int) -> dict[str, Any]:
 
 def main() -> int:
     small, large = (int(n) for n in sys.argv[1:3]) if len(sys.argv) > 2 else (1000, 5000)
+    # Lag varies by some 15 % from run to run on a shared machine: the two lag cases run
+    # REPEATS times, taking turns, and are compared by their medians.
     cases = [
         ("sync", small, 8),
-        ("async", small, 8),
-        ("async", small, 100),
+        *[("async", small, concurrency) for _ in range(REPEATS) for concurrency in (8, 100)],
         ("async", large, 100),
     ]
     print(f"Executions at {SPEED:g}x real time, lag in simulated seconds.\n")
@@ -207,28 +210,39 @@ def main() -> int:
         "| lag p50 | lag p95 | polls | CPU per poll (ms) | real (s) |"
     )
     print("|---|--:|--:|---|--:|--:|--:|--:|--:|--:|--:|")
-    results = {}
+    results: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
     for kind, count, concurrency in cases:
-        result = results[kind, count, concurrency] = case(kind, count, concurrency)
+        result = case(kind, count, concurrency)
+        results.setdefault((kind, count, concurrency), []).append(result)
         print(
             f"| {kind} | {count} | {concurrency} | {'yes' if result['correct'] else 'NO'} "
             f"| {result['connections']} | {result['rss_mb']:.0f} | {result['lag_p50']:.1f} "
             f"| {result['lag_p95']:.1f} | {result['polls']} | {result['cpu_per_poll_ms']:.2f} "
             f"| {result['seconds']:.0f} |"
         )
+
+    def median(key: tuple[str, int, int], field: str) -> float:
+        return statistics.median(r[field] for r in results[key])
+
+    few, many = ("async", small, 8), ("async", small, 100)
+    print(
+        f"\nMedians over {REPEATS} runs each, concurrency 8 against 100: lag p50 "
+        f"{median(few, 'lag_p50'):.1f} against {median(many, 'lag_p50'):.1f}, lag p95 "
+        f"{median(few, 'lag_p95'):.1f} against {median(many, 'lag_p95'):.1f}."
+    )
+    every = [r for runs in results.values() for r in runs]
     checks = {
-        "every execution seen at its true status": all(r["correct"] for r in results.values()),
+        "every execution seen at its true status": all(r["correct"] for r in every),
         "connections opened at most the concurrency": all(
-            r["connections"] <= c for (_, _, c), r in results.items()
+            r["connections"] <= c for (_, _, c), runs in results.items() for r in runs
         ),
-        "peak RSS at most 150 MB for 5,000 executions": results["async", large, 100]["rss_mb"]
+        "peak RSS at most 150 MB for 5,000 executions": median(("async", large, 100), "rss_mb")
         <= 150,
-        "lag p95 at concurrency 100 no worse than at 8": results["async", small, 100]["lag_p95"]
-        <= results["async", small, 8]["lag_p95"] * 1.1,
-        "async CPU per poll at most 1.5x the sync client's": results["async", small, 8][
-            "cpu_per_poll_ms"
-        ]
-        <= 1.5 * results["sync", small, 8]["cpu_per_poll_ms"],
+        "lag (p50 and p95) at concurrency 100 no worse than at 8, within 10 %": all(
+            median(many, field) <= 1.1 * median(few, field) for field in ("lag_p50", "lag_p95")
+        ),
+        "async CPU per poll at most 1.5x the sync client's": median(few, "cpu_per_poll_ms")
+        <= 1.5 * median(("sync", small, 8), "cpu_per_poll_ms"),
     }
     print()
     for name, met in checks.items():

@@ -18,6 +18,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar
 
+from ._limit import InFlightLimit
+
 if TYPE_CHECKING:
     import asyncio
 
@@ -41,11 +43,12 @@ class AsyncPolls(Generic[T]):
     """At most ``limit`` polls running as asyncio tasks; cancelled when the block ends.
 
     A finished poll reports itself (a done callback), so waiting costs the same
-    however many polls are out.
+    however many polls are out. Each answer is timed, and fewer than ``limit`` run
+    while answers queue (see ``_limit``).
     """
 
     def __init__(self, limit: int) -> None:
-        self._limit = limit
+        self._limit = InFlightLimit.up_to(limit)
         self._running: dict[asyncio.Task[T], str] = {}
         self._finished: list[asyncio.Task[T]] = []
         self._news: asyncio.Event | None = None
@@ -53,7 +56,7 @@ class AsyncPolls(Generic[T]):
     @property
     def room(self) -> int:
         """How many more polls may start now."""
-        return self._limit - len(self._running)
+        return max(0, self._limit.limit - len(self._running))
 
     @property
     def running(self) -> bool:
@@ -64,7 +67,11 @@ class AsyncPolls(Generic[T]):
         import asyncio
 
         async def run() -> T:
-            return await poll(*args)
+            started = time.perf_counter()
+            outcome = await poll(*args)
+            if not isinstance(outcome, Exception):  # errors answer quicker than documents
+                self._limit.record(time.perf_counter() - started, len(self._running))
+            return outcome
 
         task = asyncio.ensure_future(run())
         self._running[task] = key
@@ -152,12 +159,15 @@ class Polls(Generic[T]):
     """At most ``limit`` polls running on a thread pool; abandoned when the block ends.
 
     A finished poll reports itself on a queue, so waiting costs the same however many
-    polls are out. A thread cannot be cancelled: a poll still running when the block
-    ends finishes on its own, within its request timeout, and its result is dropped.
+    polls are out. Each answer is timed, and fewer than ``limit`` run while answers
+    queue (see ``_limit``). A thread cannot be cancelled: a poll still running when the
+    block ends finishes on its own, within its request timeout, and its result is
+    dropped.
     """
 
     def __init__(self, limit: int) -> None:
-        self._limit = limit
+        self._limit = InFlightLimit.up_to(limit)
+        self._timing = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="onedata-poll")
         self._running: dict[Future[T], str] = {}
         self._finished: queue.SimpleQueue[Future[T]] = queue.SimpleQueue()
@@ -165,7 +175,7 @@ class Polls(Generic[T]):
     @property
     def room(self) -> int:
         """How many more polls may start now."""
-        return self._limit - len(self._running)
+        return max(0, self._limit.limit - len(self._running))
 
     @property
     def running(self) -> bool:
@@ -173,7 +183,15 @@ class Polls(Generic[T]):
 
     def start(self, key: str, poll: Callable[..., T], *args: Any) -> None:
         """Start ``poll(*args)``; its result comes back from :meth:`wait` under ``key``."""
-        future = self._pool.submit(poll, *args)
+        def run() -> T:
+            started = time.perf_counter()
+            outcome = poll(*args)
+            if not isinstance(outcome, Exception):  # errors answer quicker than documents
+                with self._timing:
+                    self._limit.record(time.perf_counter() - started, len(self._running))
+            return outcome
+
+        future = self._pool.submit(run)
         self._running[future] = key
         future.add_done_callback(self._finished.put)
 
