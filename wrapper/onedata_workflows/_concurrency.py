@@ -183,6 +183,7 @@ class Polls(Generic[T]):
 
     def start(self, key: str, poll: Callable[..., T], *args: Any) -> None:
         """Start ``poll(*args)``; its result comes back from :meth:`wait` under ``key``."""
+
         def run() -> T:
             started = time.perf_counter()
             outcome = poll(*args)

@@ -478,8 +478,10 @@ class WorkflowClient(Operations):
 
         Each execution is polled on its own schedule, with at most ``concurrency``
         requests in flight over this client's one pool, so a slow poll delays no other
-        execution. At the deadline it raises :class:`WaitTimeout` listing what is
-        unfinished, within one request timeout: polls still out then are abandoned.
+        execution; above eight, only as many as are answered without slowing down (an
+        answer that queues comes later, and so does the news it carries). At the
+        deadline it raises :class:`WaitTimeout` listing what is unfinished, within one
+        request timeout: polls still out then are abandoned.
         Arguments are checked at once; polling starts when the first result is asked for.
         With ``callbacks``, the executions the receiver knows are polled on their
         callbacks and otherwise only as a safety net.
