@@ -2,46 +2,74 @@
 
 from __future__ import annotations
 
+import math
+import random
+
 from onedata_workflows._limit import FLOOR, GROW_BELOW, SHRINK_ABOVE, InFlightLimit
 
 
-def run(
-    limit: InFlightLimit, answer: float | None = None, capacity: int = 0, n: int = 3000
-) -> None:
-    """``n`` answers with every slot in use: each takes ``answer`` seconds, or, on a server
-    that answers ``capacity`` at once in 10 ms, longer as more wait in its queue."""
+def network(limit: InFlightLimit, median: float, n: int = 2000, spread: float = 0.3) -> None:
+    """``n`` answers over a network, every slot in use: each takes ``median`` seconds
+    give or take (log-normal), however many are out."""
+    rng = random.Random(7)
     for _ in range(n):
-        out = limit.limit
-        seconds = answer if answer is not None else 0.01 * max(1.0, out / capacity)
-        limit.record(seconds, out)
+        limit.record(median * math.exp(rng.gauss(0, spread)), limit.limit)
 
 
-def test_over_a_network_the_limit_climbs_to_the_ceiling() -> None:
+def server(limit: InFlightLimit, capacity: int, n: int = 3000) -> None:
+    """``n`` answers from a server that answers ``capacity`` at once in 10 ms: with more
+    out, answers wait in its queue."""
+    for _ in range(n):
+        limit.record(0.01 * max(1.0, limit.limit / capacity), limit.limit)
+
+
+def test_over_a_network_the_limit_climbs_to_the_ceiling_however_answers_vary() -> None:
     limit = InFlightLimit.up_to(100)
     assert limit.limit == FLOOR
-    run(limit, answer=0.05, n=200)
+    network(limit, 0.05)
     assert limit.limit == 100
 
 
-def test_on_a_saturated_server_it_settles_where_few_answers_queue() -> None:
+def test_documents_of_mixed_sizes_are_not_taken_for_queueing() -> None:
     limit = InFlightLimit.up_to(100)
-    run(limit, capacity=20)
+    for i in range(2000):
+        limit.record(0.02 if i % 5 == 0 else 0.06, limit.limit)
+    assert limit.limit == 100
+
+
+def test_one_freak_quick_answer_changes_nothing() -> None:
+    limit = InFlightLimit.up_to(100)
+    network(limit, 0.05)
+    limit.record(0.001, 100)
+    network(limit, 0.05)
+    assert limit.limit == 100
+
+
+def test_a_provider_moved_farther_away_is_learnt_at_the_floor() -> None:
+    limit = InFlightLimit.up_to(100)
+    network(limit, 0.04)
+    network(limit, 0.1)
+    assert limit.limit == 100
+
+
+def test_on_a_saturated_server_it_settles_where_answers_stop_slowing_down() -> None:
+    limit = InFlightLimit.up_to(100)
+    server(limit, capacity=20)
     settled = set()
     for _ in range(500):
-        run(limit, capacity=20, n=1)
+        server(limit, capacity=20, n=1)
         settled.add(limit.limit)
-    assert min(settled) >= 20, "the server's capacity is used"
+    assert min(settled) >= 20 * GROW_BELOW - 1, "the server's capacity is used"
     assert max(settled) <= 20 * SHRINK_ABOVE + 1, "and answers wait at most as long again"
-    assert min(settled) >= 20 * GROW_BELOW - 1
 
 
 def test_it_follows_a_server_that_slows_down_and_recovers() -> None:
     limit = InFlightLimit.up_to(100)
-    run(limit, capacity=40)
+    server(limit, capacity=40)
     assert 40 * GROW_BELOW - 1 <= limit.limit <= 40 * SHRINK_ABOVE + 1
-    run(limit, capacity=12)
+    server(limit, capacity=12)
     assert 12 * GROW_BELOW - 1 <= limit.limit <= 12 * SHRINK_ABOVE + 1
-    run(limit, capacity=1000)
+    server(limit, capacity=1000)
     assert limit.limit == 100
 
 
@@ -54,8 +82,8 @@ def test_never_below_the_floor_however_slow_the_answers() -> None:
 
 def test_a_ceiling_under_the_floor_is_kept_as_it_is() -> None:
     limit = InFlightLimit.up_to(3)
-    run(limit, answer=0.01)
-    run(limit, capacity=1)
+    network(limit, 0.01)
+    server(limit, capacity=1)
     assert limit.limit == 3
 
 
@@ -64,3 +92,13 @@ def test_slots_not_in_use_are_not_added_to() -> None:
     for _ in range(1000):
         limit.record(0.05, 2)
     assert limit.limit == FLOOR
+
+
+def test_the_first_answers_which_open_connections_do_not_set_the_pace() -> None:
+    """Eight slow first answers (connecting) and then a saturated server: the limit
+    does not climb on the strength of the slow start."""
+    limit = InFlightLimit.up_to(100)
+    for _ in range(FLOOR):
+        limit.record(0.1, FLOOR)
+    server(limit, capacity=8)
+    assert limit.limit <= 3 * 8, "not the ceiling it would reach at their pace"

@@ -40,7 +40,7 @@ async def async_sleep(seconds: float) -> None:
 
 
 class AsyncPolls(Generic[T]):
-    """At most ``limit`` polls running as asyncio tasks; cancelled when the block ends.
+    """Polls running as asyncio tasks, ``limit`` at most; cancelled when the block ends.
 
     A finished poll reports itself (a done callback), so waiting costs the same
     however many polls are out. Each answer is timed, and fewer than ``limit`` run
@@ -69,7 +69,7 @@ class AsyncPolls(Generic[T]):
         async def run() -> T:
             started = time.perf_counter()
             outcome = await poll(*args)
-            if not isinstance(outcome, Exception):  # errors answer quicker than documents
+            if not isinstance(outcome, Exception):  # an error says nothing of the pace
                 self._limit.record(time.perf_counter() - started, len(self._running))
             return outcome
 
@@ -156,7 +156,7 @@ class AsyncPolls(Generic[T]):
 
 
 class Polls(Generic[T]):
-    """At most ``limit`` polls running on a thread pool; abandoned when the block ends.
+    """Polls running on a thread pool, ``limit`` at most; abandoned when the block ends.
 
     A finished poll reports itself on a queue, so waiting costs the same however many
     polls are out. Each answer is timed, and fewer than ``limit`` run while answers
@@ -187,7 +187,7 @@ class Polls(Generic[T]):
         def run() -> T:
             started = time.perf_counter()
             outcome = poll(*args)
-            if not isinstance(outcome, Exception):  # errors answer quicker than documents
+            if not isinstance(outcome, Exception):  # an error says nothing of the pace
                 with self._timing:
                     self._limit.record(time.perf_counter() - started, len(self._running))
             return outcome

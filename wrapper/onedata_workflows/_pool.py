@@ -5,10 +5,10 @@ all again, twice per request: the more connections a pool holds, the more each r
 costs (with ten, a third more than with one; with a hundred, a many-wait spent most of
 its CPU there). So the pool is split into shards of :data:`SHARD_SIZE` connections and
 :class:`Choice` picks the shard: one with an idle kept-alive connection if there is
-one, the one idle longest first, so every connection stays in use and none expires
-while there is work; else a shard with room for a new connection; only when all are
-full, the least busy. No more connections are opened than requests are in flight at
-once.
+one, the one used last first (connections the load no longer needs stay idle and
+expire, and those in use stay warm); else a shard with room for a new connection;
+only when all are busy, the least busy, where the request queues. No more
+connections are opened than requests are in flight at once.
 
 Before each request, httpcore also asks every idle connection whether its socket is
 readable (on an idle connection, that means the server closed it). Under asyncio,
@@ -24,7 +24,6 @@ import math
 import select
 import socket
 import threading
-from collections import deque
 
 import httpx
 
@@ -34,23 +33,25 @@ request, at 8 connections and at 100 alike."""
 
 
 class Choice:
-    """Which shard takes the next request; thread-safe, constant time."""
+    """Which shard takes the next request; thread-safe, in constant time unless every
+    connection is busy."""
 
     def __init__(self, sizes: list[int]) -> None:
         self._sizes = sizes
         self._busy = [0] * len(sizes)
         self._held = [0] * len(sizes)
         """Connections each shard holds, as the most requests it has had at once."""
-        self._idle: deque[int] = deque()
-        """A shard for each idle connection, the one idle longest first."""
+        self._idle: list[int] = []
+        """A shard for each idle connection, the one used last at the end."""
         self._filling = 0
         """The first shard with room for a new connection."""
         self._lock = threading.Lock()
 
     def take(self) -> int:
+        """The shard for a request about to be sent; give it back when it is done."""
         with self._lock:
             if self._idle:
-                shard = self._idle.popleft()
+                shard = self._idle.pop()
             elif self._filling < len(self._sizes):
                 shard = self._filling
                 self._held[shard] += 1
@@ -62,6 +63,7 @@ class Choice:
             return shard
 
     def give_back(self, shard: int) -> None:
+        """The request sent on ``shard`` is done (answered, failed or abandoned)."""
         with self._lock:
             self._busy[shard] -= 1
             if self._busy[shard] < self._held[shard]:
@@ -75,22 +77,28 @@ def shard_sizes(max_connections: int) -> list[int]:
 
 
 def shard_limits(size: int, keepalive_expiry: float) -> httpx.Limits:
+    """A shard's limits: every connection it may open is kept alive."""
     return httpx.Limits(
         max_connections=size, max_keepalive_connections=size, keepalive_expiry=keepalive_expiry
     )
 
 
 class Readable:
-    """Whether a socket has something to read, asked without reading: httpcore's test."""
+    """Whether a socket has something to read, asked without reading: httpcore's test.
+
+    Not for two threads at once (a poll object refuses concurrent use): httpcore asks
+    under its pool's lock, and each connection is in one pool.
+    """
 
     def __init__(self, sock: socket.socket | None) -> None:
         self._socket = sock
-        self._poll = None
+        self._poll: select.poll | None = None
         if sock is not None and hasattr(select, "poll") and sock.fileno() >= 0:
             self._poll = select.poll()
             self._poll.register(sock.fileno(), select.POLLIN)
 
     def __call__(self) -> bool:
+        """True if a read would not block: data, or the peer closed (or no socket)."""
         sock = self._socket
         if sock is None or sock.fileno() < 0:  # gone: the next read returns b""
             return True

@@ -1,4 +1,4 @@
-"""AsyncShardedTransport: httpx's transport, as shards of a few connections each.
+"""AsyncShardedTransport: httpx's transport, as shards of one connection each.
 
 Why shards, and which shard takes a request: see ``_pool``.
 """
@@ -72,6 +72,8 @@ class _AsyncBackend(httpcore.AsyncNetworkBackend):
 
 
 class _AsyncReleased(httpx.AsyncByteStream):
+    """A response body that gives its shard back when closed."""
+
     def __init__(self, stream: httpx.AsyncByteStream, release: Callable[[], None]) -> None:
         self._stream = stream
         self._release: Callable[[], None] | None = release

@@ -1,5 +1,5 @@
 # Generated from wrapper/onedata_workflows/_async/_pool.py by tools/unasync.py; do not edit.
-"""ShardedTransport: httpx's transport, as shards of a few connections each.
+"""ShardedTransport: httpx's transport, as shards of one connection each.
 
 Why shards, and which shard takes a request: see ``_pool``.
 """
@@ -73,6 +73,8 @@ class _Backend(httpcore.NetworkBackend):
 
 
 class _Released(httpx.SyncByteStream):
+    """A response body that gives its shard back when closed."""
+
     def __init__(self, stream: httpx.SyncByteStream, release: Callable[[], None]) -> None:
         self._stream = stream
         self._release: Callable[[], None] | None = release
