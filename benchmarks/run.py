@@ -26,6 +26,7 @@ BENCHMARKS = [
     ("Waiting on callbacks", "callbacks.py", "Callbacks with a safety poll, against polling."),
     ("Many executions at once", "scale.py", "as_completed over 1,000 and 5,000 executions."),
     ("The simulator's HTTP server", "loopback.py", "Per request, against http.server."),
+    ("Importing", "importing.py", "import onedata_workflows, against import httpx."),
 ]
 
 

@@ -817,6 +817,42 @@ def test_many_waits_reuse_their_connections_and_keep_little(
         timeout.value.pending[slow].raw  # noqa: B018
 
 
+def test_many_waits_send_no_more_polls_at_once_than_the_pool_has_connections(
+    kind: str, loop: asyncio.AbstractEventLoop, fake: FakeOneprovider
+) -> None:
+    """Polls past ``max_connections`` would queue in the pool behind other polls."""
+    wids = [schedule(fake, LaneSpec(duration=30 + i)) for i in range(12)]
+    in_flight = [0, 0]
+    lock = threading.Lock()
+
+    def sent(*_: object) -> None:
+        with lock:
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight)
+
+    def answered(*_: object) -> None:
+        with lock:
+            in_flight[0] -= 1
+
+    with fake.serve() as base_url:
+        client = make_client(
+            kind,
+            loop,
+            base_url=base_url,
+            token=fake.token,
+            sleep=fake.advance,
+            monotonic=fake.now,
+            max_connections=2,
+        )
+        hooks = client._http.event_hooks
+        hooks["request"].append(sent if kind == "sync" else awaitable_hook(sent))
+        hooks["response"].append(answered if kind == "sync" else awaitable_hook(answered))
+        finished = client.wait_for_many(wids, timeout=3600, concurrency=8)
+        client.close()
+    assert all(execution.status == "finished" for execution in finished.values())
+    assert in_flight[1] == 2
+
+
 def awaitable_hook(hook: Any) -> Any:
     async def call(*args: object) -> None:
         hook(*args)

@@ -478,12 +478,13 @@ class AsyncWorkflowClient(AsyncOperations):
         """Wait for many executions at once; yield each as it stops, first stopped first.
 
         Each execution is polled on its own schedule, with at most ``concurrency``
-        requests in flight over this client's one pool, so a slow poll delays no other
-        execution; above eight, only as many as are answered without slowing down (an
-        answer that queues comes later, and so does the news it carries). At the
-        deadline it raises :class:`WaitTimeout` listing what is unfinished, within one
-        request timeout: polls still out then are abandoned.
-        Arguments are checked at once; polling starts when the first result is asked for.
+        requests in flight over this client's one pool (and no more than its
+        ``max_connections``), so a slow poll delays no other execution; above eight,
+        only as many as are answered without slowing down (an answer that queues comes
+        later, and so does the news it carries). At the deadline it raises
+        :class:`WaitTimeout` listing what is unfinished, within one request timeout:
+        polls still out then are abandoned. Arguments are checked at once; polling
+        starts when the first result is asked for.
         With ``callbacks``, the executions the receiver knows are polled on their
         callbacks and otherwise only as a safety net.
         """
@@ -508,7 +509,8 @@ class AsyncWorkflowClient(AsyncOperations):
         signal = AsyncSignal()
         listening = self._listen(callbacks, board.waiters, signal)
         try:
-            async with AsyncPolls[Execution | OnedataError](concurrency) as polls:
+            most = min(concurrency, self._most_in_flight or concurrency)
+            async with AsyncPolls[Execution | OnedataError](most) as polls:
                 while board.pending:
                     for wid in signal.take():
                         board.expedite(wid, self._monotonic(), CALLBACK_GAP)

@@ -68,6 +68,7 @@ class AsyncOperations:
         self._auth = TokenAuth(token)
         self.retry_policy = retry or RetryPolicy()
         """When failed calls are sent again."""
+        max_connections = arguments.check_count("max_connections", max_connections)
         self._http, self._owns_http = settings.connection_pool(
             httpx.AsyncClient,
             AsyncShardedTransport,
@@ -75,8 +76,10 @@ class AsyncOperations:
             transport,
             timeout,
             settings.tls(verify, ca_bundle),
-            arguments.check_count("max_connections", max_connections),
+            max_connections,
         )
+        # Polls past the pool's connections would only queue in it, behind other polls.
+        self._most_in_flight = max_connections if self._owns_http and transport is None else None
         self._sleep = sleep
         # A simulated provider's transport says which clock it runs on.
         self._provider_clock = getattr(transport, "clock", None)
