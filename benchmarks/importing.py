@@ -8,7 +8,7 @@ interpreter's). Then what the import loads beyond httpx: neither asyncio, nor th
 command, nor the simulator, nor any test tool.
 
 Targets: the import costs at most 2x httpx's, whole process and import alone; none of
-those modules loaded.
+those modules loaded beyond what httpx loads.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def main() -> int:
         f"import alone at most 2x httpx's: {alone:.2f}x": alone <= 2,
         "none of "
         + ", ".join(NOT_LOADED)
-        + " loaded"
+        + " loaded beyond what httpx loads"
         + (f" (loaded: {loaded})" if loaded else ""): (not loaded),
     }
     print()
