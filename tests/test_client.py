@@ -601,7 +601,7 @@ def test_defaults_timeouts_and_tls(kind: str, loop: asyncio.AbstractEventLoop) -
         assert client._http.timeout == DEFAULT_REQUEST_TIMEOUT
         assert DEFAULT_REQUEST_TIMEOUT.read == 30
         assert DEFAULT_REQUEST_TIMEOUT.connect == 10
-        context = client._http._transport._shards[0]._pool._ssl_context
+        context = client._http._transport._context
         assert context.verify_mode is ssl.CERT_REQUIRED
         assert context.check_hostname
 
@@ -609,7 +609,7 @@ def test_defaults_timeouts_and_tls(kind: str, loop: asyncio.AbstractEventLoop) -
 def test_ca_bundle(kind: str, loop: asyncio.AbstractEventLoop, tmp_path: Any) -> None:
     cafile = ssl.get_default_verify_paths().cafile or ssl.get_default_verify_paths().openssl_cafile
     with make_client(kind, loop, host="op.example.org", token=TOKEN, ca_bundle=cafile) as client:
-        context = client._http._transport._shards[0]._pool._ssl_context
+        context = client._http._transport._context
         assert context.get_ca_certs(), "the bundle's certificates are loaded"
     with pytest.raises((FileNotFoundError, ssl.SSLError)):
         make_client(

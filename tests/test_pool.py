@@ -100,3 +100,40 @@ def test_every_connection_answers_readability_from_its_own_poll(kind: str, loop:
             stream = connection._connection._network_stream
             assert isinstance(stream._readable, Readable)
         client.close()
+
+
+def test_a_connection_left_holding_a_request_is_replaced_not_waited_on(
+    kind: str, loop: Any
+) -> None:
+    """httpcore can leave a connection busy for good when a cancellation lands while it
+    closes a response (encode/httpcore#1093); the next request must not wait on it."""
+    fake = FakeOneprovider()
+    wid = fake.schedule_execution(fake.add_workflow_schema([LaneSpec(duration=100)])[0])
+    with fake.serve() as base_url:
+        client = make_client(
+            kind,
+            loop,
+            base_url=base_url,
+            token=fake.token,
+            timeout=2.0,
+            retry=RetryPolicy.disabled(),
+        )
+        transport = client._http._transport
+        request = httpx.Request("GET", f"{base_url}/automation/execution/workflows/{wid}")
+        if kind == "sync":
+            transport.handle_request(request)  # answered, never closed
+        else:
+            loop.run_until_complete(transport.handle_async_request(request))
+        # As the bug leaves it: the connection busy for good, no request on it, and the
+        # shard given back.
+        transport._shards[0]._pool._requests.clear()
+        transport._choice.give_back(0)
+        assert client.get(wid).id == wid
+        assert len(transport.connections) == 1
+        client.close()
+
+
+def test_building_a_client_builds_no_connection_pool_yet(kind: str, loop: Any) -> None:
+    client = make_client(kind, loop, host="op.example.org", token="t" * 32, max_connections=10**6)
+    assert client._http._transport.connections == []
+    client.close()

@@ -62,6 +62,11 @@ class Choice:
             self._busy[shard] += 1
             return shard
 
+    def alone(self, shard: int) -> bool:
+        """No request but the one just handed ``shard`` is on it."""
+        with self._lock:
+            return self._busy[shard] == 1
+
     def give_back(self, shard: int) -> None:
         """The request sent on ``shard`` is done (answered, failed or abandoned)."""
         with self._lock:

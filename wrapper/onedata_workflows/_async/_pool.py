@@ -91,44 +91,65 @@ class _AsyncReleased(httpx.AsyncByteStream):
                 release()
 
 
+def _orphaned(pool: Any) -> bool:
+    """The pool holds a request, or a busy connection, that no request of ours has."""
+    return bool(pool._requests) or any(
+        not c.is_idle() and not c.is_closed() for c in pool.connections
+    )
+
+
 class AsyncShardedTransport(httpx.AsyncBaseTransport):
-    """httpx's transport, as shards that together hold at most ``max_connections``."""
+    """httpx's transport, as shards that together hold at most ``max_connections``.
+
+    A shard is built when first needed. One whose pool is still busy when
+    :class:`Choice` hands it out idle is replaced: httpcore can leave a connection
+    busy for good when a cancellation lands while it closes a response
+    (encode/httpcore#1093), and a one-connection pool would then refuse every request
+    after it.
+    """
 
     def __init__(
         self, *, max_connections: int, verify: bool | ssl.SSLContext, keepalive_expiry: float
     ) -> None:
         # One TLS context for all: each costs milliseconds to load the CA bundle.
-        context = httpx.create_ssl_context(verify=verify)
-        sizes = shard_sizes(max_connections)
-        self._shards = [
-            httpx.AsyncHTTPTransport(verify=context, limits=shard_limits(size, keepalive_expiry))
-            for size in sizes
-        ]
-        for shard in self._shards:
-            pool = shard._pool
-            pool._network_backend = _AsyncBackend(pool._network_backend)
-        self._choice = Choice(sizes)
+        self._context = httpx.create_ssl_context(verify=verify)
+        self._keepalive_expiry = keepalive_expiry
+        self._sizes = shard_sizes(max_connections)
+        self._shards: dict[int, httpx.AsyncHTTPTransport] = {}
+        self._choice = Choice(self._sizes)
+
+    def _shard(self, index: int) -> httpx.AsyncHTTPTransport:
+        limits = shard_limits(self._sizes[index], self._keepalive_expiry)
+        shard = httpx.AsyncHTTPTransport(verify=self._context, limits=limits)
+        pool = shard._pool
+        pool._network_backend = _AsyncBackend(pool._network_backend)
+        self._shards[index] = shard
+        return shard
 
     @property
     def connections(self) -> list[Any]:
         """Every connection the shards hold now (httpcore's objects, for diagnostics)."""
-        return [c for shard in self._shards for c in shard._pool.connections]
+        return [c for shard in list(self._shards.values()) for c in shard._pool.connections]
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        shard = self._choice.take()
+        index = self._choice.take()
         try:
-            response = await self._shards[shard].handle_async_request(request)
+            shard = self._shards.get(index) or self._shard(index)
+            if self._choice.alone(index) and _orphaned(shard._pool):
+                await shard.aclose()
+                shard = self._shard(index)
+            response = await shard.handle_async_request(request)
         except BaseException:
-            self._choice.give_back(shard)
+            self._choice.give_back(index)
             raise
         assert isinstance(response.stream, httpx.AsyncByteStream)
         return httpx.Response(
             response.status_code,
             headers=response.headers,
-            stream=_AsyncReleased(response.stream, lambda: self._choice.give_back(shard)),
+            stream=_AsyncReleased(response.stream, lambda: self._choice.give_back(index)),
             extensions=response.extensions,
         )
 
     async def aclose(self) -> None:
-        for shard in self._shards:
+        for shard in list(self._shards.values()):
             await shard.aclose()
