@@ -105,3 +105,13 @@ def test_the_first_answers_which_open_connections_do_not_set_the_pace() -> None:
         limit.record(0.1, FLOOR)
     server(limit, capacity=8)
     assert limit.limit <= 3 * 8, "not the ceiling it would reach at their pace"
+
+
+def test_hanging_polls_hold_no_slot_but_count_against_the_ceiling() -> None:
+    limit = InFlightLimit.up_to(100)
+    assert limit.room([0.01] * FLOOR) == 0, "eight answering polls fill the floor"
+    assert limit.room([30.0] * FLOOR) == FLOOR, "eight hanging ones hold up no other poll"
+    assert limit.room([30.0] * 95 + [0.01] * 3) == 2, "up to the ceiling"
+    network(limit, 0.5)
+    assert limit.room([1.5] * 100) == 0
+    assert limit.room([1.5] * 50) == 50, "answers take 0.5 s: out 1.5 s is not hanging yet"

@@ -50,13 +50,15 @@ class AsyncPolls(Generic[T]):
     def __init__(self, limit: int) -> None:
         self._limit = InFlightLimit.up_to(limit)
         self._running: dict[asyncio.Task[T], str] = {}
+        self._started: dict[asyncio.Task[T], float] = {}
         self._finished: list[asyncio.Task[T]] = []
         self._news: asyncio.Event | None = None
 
     @property
     def room(self) -> int:
         """How many more polls may start now."""
-        return max(0, self._limit.limit - len(self._running))
+        now = time.perf_counter()
+        return self._limit.room([now - started for started in self._started.values()])
 
     @property
     def running(self) -> bool:
@@ -75,9 +77,11 @@ class AsyncPolls(Generic[T]):
 
         task = asyncio.ensure_future(run())
         self._running[task] = key
+        self._started[task] = time.perf_counter()
         task.add_done_callback(self._done)
 
     def _done(self, task: asyncio.Task[T]) -> None:
+        self._started.pop(task, None)
         if task in self._running:
             self._finished.append(task)
             if self._news is not None:
@@ -170,12 +174,14 @@ class Polls(Generic[T]):
         self._timing = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=limit, thread_name_prefix="onedata-poll")
         self._running: dict[Future[T], str] = {}
+        self._started: dict[Future[T], float] = {}
         self._finished: queue.SimpleQueue[Future[T]] = queue.SimpleQueue()
 
     @property
     def room(self) -> int:
         """How many more polls may start now."""
-        return max(0, self._limit.limit - len(self._running))
+        now = time.perf_counter()
+        return self._limit.room([now - started for started in list(self._started.values())])
 
     @property
     def running(self) -> bool:
@@ -194,7 +200,9 @@ class Polls(Generic[T]):
 
         future = self._pool.submit(run)
         self._running[future] = key
+        self._started[future] = time.perf_counter()
         future.add_done_callback(self._finished.put)
+        future.add_done_callback(lambda done: self._started.pop(done, None))
 
     def _take(self, seconds: float | None) -> list[Future[T]]:
         """The polls finished within ``seconds`` (real; 0: those already finished)."""

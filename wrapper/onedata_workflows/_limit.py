@@ -38,6 +38,9 @@ SMOOTHING = 0.125
 """How much of each new answer's time goes into the smoothed one (TCP's RTT gain)."""
 KEPT = 4
 """The quickest answers kept; the slowest of them is the measure."""
+STALLED = 1.0
+"""Real seconds after which a poll out stops holding a slot (so do polls out four times
+as long as answers take): hanging polls hold up no other, up to the ceiling."""
 
 
 @attrs.define
@@ -64,6 +67,12 @@ class InFlightLimit:
     @property
     def floor(self) -> int:
         return min(self.ceiling, FLOOR)
+
+    def room(self, out_for: list[float]) -> int:
+        """How many more polls may start, with polls out for these many seconds each."""
+        stalled = max(STALLED, 4 * (self._now or 0.0))
+        holding = sum(1 for seconds in out_for if seconds < stalled)
+        return max(0, min(self.ceiling - len(out_for), self.limit - holding))
 
     def record(self, seconds: float, in_flight: int) -> None:
         """An answer took ``seconds`` (real time) while ``in_flight`` polls were out."""
