@@ -803,9 +803,7 @@ def test_many_waits_reuse_their_connections_and_keep_little(
         def note(*_: object) -> None:
             opened.extend(c for c in transport.connections if c not in opened)
 
-        client._http.event_hooks["response"].append(
-            note if kind == "sync" else awaitable_hook(note)
-        )
+        client._http.event_hooks["response"].append(hook_for(kind, note))
         with pytest.raises(WaitTimeout) as timeout:
             client.wait_for_many([*quick, slow], timeout=600, concurrency=4)
         client.close()
@@ -845,15 +843,19 @@ def test_many_waits_send_no_more_polls_at_once_than_the_pool_has_connections(
             max_connections=2,
         )
         hooks = client._http.event_hooks
-        hooks["request"].append(sent if kind == "sync" else awaitable_hook(sent))
-        hooks["response"].append(answered if kind == "sync" else awaitable_hook(answered))
+        hooks["request"].append(hook_for(kind, sent))
+        hooks["response"].append(hook_for(kind, answered))
         finished = client.wait_for_many(wids, timeout=3600, concurrency=8)
         client.close()
     assert all(execution.status == "finished" for execution in finished.values())
     assert in_flight[1] == 2
 
 
-def awaitable_hook(hook: Any) -> Any:
+def hook_for(kind: str, hook: Any) -> Any:
+    """An httpx event hook for a client of ``kind``: the async client awaits its hooks."""
+    if kind == "sync":
+        return hook
+
     async def call(*args: object) -> None:
         hook(*args)
 
